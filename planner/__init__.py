@@ -1,0 +1,64 @@
+"""planner: groups, outings, GPX routes and meeting points for communities that meet offline."""
+from __future__ import annotations
+
+from flask import Flask
+
+from planner import config
+from planner.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Flask app: configuration, extensions, blueprints, error handlers and CLI."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_mapping(config.from_env())
+    if test_config:
+        app.config.update(test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects to app."""
+    from planner import models  # noqa: F401  (the metadata must be complete for migrations)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the web pages and the JSON API."""
+    from planner.api import bp as api_bp
+    from planner.web import register as register_web
+
+    register_web(app)
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_errors(app: Flask) -> None:
+    """JSON errors under /api, HTML error pages elsewhere; never a bare 500 for a refused request."""
+    from werkzeug.exceptions import HTTPException
+
+    from planner.api.errors import is_api_request, json_error
+    from planner.services.errors import ServiceError
+    from planner.web.errors import html_error
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        return json_error(error) if is_api_request() else html_error(error)
+
+    @app.errorhandler(ServiceError)
+    def _service_error(error: ServiceError):
+        return json_error(error) if is_api_request() else html_error(error)
+
+
+def register_cli(app: Flask) -> None:
+    """Add the planner flask commands."""
+    from planner.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,27 @@
+"""POST /users and POST /tokens."""
+from __future__ import annotations
+
+from flask import current_app, jsonify
+
+from planner.api import bp
+from planner.api.body import json_object, string_field
+from planner.services import accounts
+
+
+@bp.post("/users")
+def create_user():
+    """Register an account."""
+    data = json_object()
+    user = accounts.register(
+        string_field(data, "email"), string_field(data, "password"), string_field(data, "display_name")
+    )
+    return jsonify(id=user.id, email=user.email, display_name=user.display_name), 201
+
+
+@bp.post("/tokens")
+def create_token():
+    """Exchange email and password for a bearer token."""
+    data = json_object()
+    user = accounts.authenticate(string_field(data, "email"), string_field(data, "password"))
+    token, expires_at = accounts.issue_token(user, current_app.config["API_TOKEN_TTL_DAYS"])
+    return jsonify(token=token, expires_at=expires_at.isoformat().replace("+00:00", "Z")), 201

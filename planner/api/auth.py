@@ -1,0 +1,31 @@
+"""Bearer-token authentication for the API."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import g, request
+
+from planner.models import User
+from planner.services import accounts
+from planner.services.errors import Unauthorized
+
+
+def bearer_user() -> User | None:
+    """The user of the request's bearer token, or None when there is no valid token."""
+    if "api_user" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        g.api_user = accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    return g.api_user
+
+
+def token_required(view):
+    """Decorator: 401 unless the request carries a live bearer token."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if bearer_user() is None:
+            raise Unauthorized("unauthorized", "Send a valid token: Authorization: Bearer <token>.")
+        return view(*args, **kwargs)
+
+    return wrapper

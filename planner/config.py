@@ -1,0 +1,37 @@
+"""Settings from the environment; every variable is documented in README.md."""
+from __future__ import annotations
+
+import os
+import secrets
+
+MB = 1024 * 1024
+
+
+def _int(name: str, default: int) -> int:
+    """An integer environment variable, or its default."""
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def from_env() -> dict:
+    """The app's configuration read from environment variables."""
+    max_upload_bytes = _int("PLANNER_MAX_UPLOAD_BYTES", 20 * MB)
+    return {
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", ""),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A random key per process is safe but logs everyone out on restart: set SECRET_KEY in production.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("PLANNER_SECURE_COOKIES", "") == "1",
+        "MAX_GPX_BYTES": max_upload_bytes,
+        # Allow a little room for the multipart envelope around the GPX file itself.
+        "MAX_CONTENT_LENGTH": max_upload_bytes + MB,
+        "MAX_GPX_POINTS": _int("PLANNER_MAX_GPX_POINTS", 200_000),
+        "API_TOKEN_TTL_DAYS": _int("PLANNER_API_TOKEN_TTL_DAYS", 30),
+        "TILES_URL": os.environ.get("PLANNER_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "TILES_ATTRIBUTION": os.environ.get(
+            "PLANNER_TILES_ATTRIBUTION",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        ),
+    }

@@ -1,0 +1,45 @@
+"""Flask extension objects, bound to the app in create_app; imports nothing from planner."""
+from flask_login import LoginManager
+from geoalchemy2 import alembic_helpers
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every model."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# Tables that belong to PostGIS itself, never to our migrations.
+POSTGIS_TABLES = frozenset({"spatial_ref_sys"})
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic filter: skip PostGIS's own tables and let GeoAlchemy2 handle spatial indexes."""
+    if type_ == "table" and reflected and compare_to is None and name in POSTGIS_TABLES:
+        return False
+    return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
+
+
+db = SQLAlchemy(model_class=Base)
+# GeoAlchemy2's writer and renderer keep autogenerate from double-creating spatial indexes.
+migrate = Migrate(
+    include_object=include_object,
+    process_revision_directives=alembic_helpers.writer,
+    render_item=alembic_helpers.render_item,
+    compare_type=True,
+)
+login_manager = LoginManager()
+csrf = CSRFProtect()

@@ -1,0 +1,92 @@
+"""Offline outings and the RSVPs to them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.models._types import GeoPoint, created_at_column, updated_at_column
+from planner.models.group import Group, in_list
+from planner.models.route import ACTIVITIES, Route
+from planner.models.user import User
+
+DIFFICULTIES = ("easy", "moderate", "hard", "expert")
+EVENT_STATUSES = ("scheduled", "cancelled")
+RSVP_STATUSES = ("going", "waitlisted", "cancelled")
+
+
+class Event(db.Model):
+    """An outing of a group: when, where it starts, how many can come, and its route."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("length(btrim(title)) BETWEEN 1 AND 200", name="title_len"),
+        CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
+        # An unknown IANA name makes AT TIME ZONE raise, so the row is refused.
+        CheckConstraint("(starts_at AT TIME ZONE timezone) IS NOT NULL", name="timezone_known"),
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint(in_list("activity", ACTIVITIES), name="activity_known"),
+        CheckConstraint(f"difficulty IS NULL OR {in_list('difficulty', DIFFICULTIES)}", name="difficulty_known"),
+        CheckConstraint(in_list("status", EVENT_STATUSES), name="status_known"),
+        Index("ix_events_group_id", "group_id"),
+        Index("ix_events_starts_at", "starts_at"),
+        Index("ix_events_route_id", "route_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    timezone: Mapped[str] = mapped_column(String(64))
+    capacity: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[str] = mapped_column(String(32))
+    difficulty: Mapped[str | None] = mapped_column(String(16))
+    start = mapped_column(GeoPoint, nullable=False)
+    route_id: Mapped[int | None] = mapped_column(ForeignKey("routes.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="scheduled", server_default="scheduled")
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()
+
+    group: Mapped[Group] = relationship()
+    route: Mapped[Route | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id}>"
+
+
+class Rsvp(db.Model):
+    """One user's answer to one event; the waitlist is ordered by created_at."""
+
+    __tablename__ = "rsvps"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id"),
+        CheckConstraint(in_list("status", RSVP_STATUSES), name="status_known"),
+        Index("ix_rsvps_event_id_status_created_at", "event_id", "status", "created_at"),
+        Index("ix_rsvps_user_id", "user_id"),
+        # The chosen meeting point must belong to the same event; deleting it clears only the choice.
+        ForeignKeyConstraint(
+            ["meeting_point_id", "event_id"],
+            ["meeting_points.id", "meeting_points.event_id"],
+            name="fk_rsvps_meeting_point_same_event",
+            ondelete="SET NULL (meeting_point_id)",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    meeting_point_id: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Rsvp event={self.event_id} user={self.user_id} {self.status}>"

@@ -1,0 +1,1 @@
+"""Business rules and queries; the only layer that commits."""

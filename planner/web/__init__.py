@@ -1,0 +1,25 @@
+"""Web pages: blueprints that parse the request, call a service and render a template."""
+from __future__ import annotations
+
+from flask import Flask, g
+
+from planner.extensions import login_manager
+from planner.services import accounts
+
+
+def register(app: Flask) -> None:
+    """Register the page blueprints and the Flask-Login user loader."""
+    from planner.web import auth, main
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    @app.context_processor
+    def _csp_nonce() -> dict:
+        return {"csp_nonce": g.get("csp_nonce")}
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        return accounts.get_user(int(user_id)) if user_id.isdigit() else None
