@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, jsonify
 
 from planner.api import bp
+from planner.api.auth import bearer_user, token_required
 from planner.api.body import json_object, string_field
 from planner.services import accounts
 
@@ -25,3 +26,11 @@ def create_token():
     user = accounts.authenticate(string_field(data, "email"), string_field(data, "password"))
     token, expires_at = accounts.issue_token(user, current_app.config["API_TOKEN_TTL_DAYS"])
     return jsonify(token=token, expires_at=expires_at.isoformat().replace("+00:00", "Z")), 201
+
+
+@bp.get("/users/me")
+@token_required
+def me():
+    """The account of the token's owner."""
+    user = bearer_user()
+    return jsonify(id=user.id, email=user.email, display_name=user.display_name)

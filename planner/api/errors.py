@@ -33,14 +33,15 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
 def json_error(error: Exception) -> tuple[Response, int]:
     """A JSON response for a ServiceError or an HTTPException."""
     if isinstance(error, ServiceError):
-        return jsonify(error_body(error.code, error.message, error.field)), error.status
-    assert isinstance(error, HTTPException)
-    status = error.code or 500
-    code = HTTP_CODES.get(status, "error")
-    message = error.description or "Request failed."
-    if status == 413:
-        message = "The upload is larger than this server accepts."
-    response = jsonify(error_body(code, message))
+        status = error.status
+        response = jsonify(error_body(error.code, error.message, error.field))
+    else:
+        assert isinstance(error, HTTPException)
+        status = error.code or 500
+        message = error.description or "Request failed."
+        if status == 413:
+            message = "The upload is larger than this server accepts."
+        response = jsonify(error_body(HTTP_CODES.get(status, "error"), message))
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="planner"'
     return response, status

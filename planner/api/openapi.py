@@ -30,6 +30,7 @@ ID = ("id", "path", "integer")
 PATHS: dict[str, dict] = {
     "/users": {"post": _op("Register an account", 201, 400, 409, body="application/json")},
     "/tokens": {"post": _op("Get a bearer token", 201, 400, 401, body="application/json")},
+    "/users/me": {"get": _op("The token owner's account", 200, 401, auth=True)},
 }
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, LargeBinary, String
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
@@ -38,13 +38,20 @@ class Route(db.Model):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(200))
     activity: Mapped[str] = mapped_column(String(32))
-    line = mapped_column(GeoLineZ, nullable=False)
-    display_line = mapped_column(GeoLineZNoIndex, nullable=False)
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Full-resolution line, segments joined in order; Z is elevation (0 where the file had none).
+    line = mapped_column(GeoLineZ, nullable=False, deferred=True)
+    # Simplified to within 5 m of the line, for maps.
+    display_line = mapped_column(GeoLineZNoIndex, nullable=False, deferred=True)
     start_point = mapped_column(GeoPoint, nullable=False)
     end_point = mapped_column(GeoPointNoIndex, nullable=False)
     # [minlon, minlat, maxlon, maxlat] of the full line.
     bbox: Mapped[list[float]] = mapped_column(ARRAY(Float, dimensions=1))
     has_elevation: Mapped[bool] = mapped_column(default=False, server_default="false")
+    # [[distance_m, ele_m], ...] decimated to at most 400 samples, for the elevation profile.
+    profile: Mapped[list] = mapped_column(JSONB, default=list, server_default="[]")
+    # [{lat, lon, ele_m, name, description}, ...] from the file's <wpt> elements.
+    waypoints: Mapped[list] = mapped_column(JSONB, default=list, server_default="[]")
     length_m: Mapped[float] = mapped_column(Float)
     ascent_m: Mapped[float | None] = mapped_column(Float)
     descent_m: Mapped[float | None] = mapped_column(Float)

@@ -5,7 +5,7 @@ import folium
 from flask import current_app, g, url_for
 
 from planner.assets import ASSET_FILES
-from planner.geo.maps import MapParts, render
+from planner.geo.maps import MapParts, TileConfig, render
 
 
 def embed(m: folium.Map) -> MapParts:
@@ -15,5 +15,6 @@ def embed(m: folium.Map) -> MapParts:
 
 
 def tile_options() -> dict:
-    """The configured tile layer for folium builders (None when tiles are switched off)."""
-    return {"tiles": current_app.config["TILES_URL"] or None, "attribution": current_app.config["TILES_ATTRIBUTION"]}
+    """The configured tile layer for folium builders (tiles=None when PLANNER_TILES_URL is empty)."""
+    url = current_app.config["TILES_URL"]
+    return {"tiles": TileConfig(url=url, attribution=current_app.config["TILES_ATTRIBUTION"]) if url else None}

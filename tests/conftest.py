@@ -1,0 +1,100 @@
+"""Fixtures on a real PostGIS: the schema is built once from the migrations, each test runs in a rolled-back transaction."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, make_url, text
+
+from planner import create_app
+from planner.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = str(ROOT / "migrations")
+
+
+def database_url_for(suffix: str = "") -> str:
+    """The URL of the test database (TEST_DATABASE_URL, or DATABASE_URL's database + '_test')."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        base = os.environ.get("DATABASE_URL")
+        if not base:
+            pytest.exit("Set TEST_DATABASE_URL or DATABASE_URL to a PostGIS server (`make test` does).", 2)
+        parsed = make_url(base)
+        url = parsed.set(database=f"{parsed.database}_test").render_as_string(hide_password=False)
+    if suffix:
+        parsed = make_url(url)
+        url = parsed.set(database=f"{parsed.database}_{suffix}").render_as_string(hide_password=False)
+    return url
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the database of url (connecting to the server's postgres database)."""
+    parsed = make_url(url)
+    name = parsed.database
+    assert name and re.fullmatch(r"[A-Za-z0-9_]+", name), name
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
+def make_app(url: str, **config):
+    """An app for tests on the database at url."""
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret", **config})
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The app on a fresh test database migrated to head."""
+    url = database_url_for()
+    recreate_database(url)
+    app = make_app(url)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+    return app
+
+
+@pytest.fixture
+def db_conn(app):
+    """One connection in an outer transaction, rolled back after the test; every session joins it via savepoints."""
+    with app.app_context():
+        engine = db.engines[None]
+        conn = engine.connect()
+        outer = conn.begin()
+        engines = db._app_engines[app]  # Flask-SQLAlchemy 3.1 ignores a session bound to a connection
+        saved = dict(engines)
+        for key in engines:
+            engines[key] = conn
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+        try:
+            yield conn
+        finally:
+            db.session.remove()
+            engines.update(saved)
+            outer.rollback()
+            conn.close()
+
+
+@pytest.fixture
+def client(app, db_conn):
+    """A test client whose requests share the test's rolled-back transaction."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db_conn):
+    """A CLI runner for flask commands inside the test's transaction."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app, db_conn):
+    """An app context for tests that call services directly."""
+    with app.app_context():
+        yield
