@@ -17,7 +17,10 @@ MIGRATIONS = str(ROOT / "migrations")
 
 
 def database_url_for(suffix: str = "") -> str:
-    """The URL of the test database (TEST_DATABASE_URL, or DATABASE_URL's database + '_test')."""
+    """The URL of this run's test database: TEST_DATABASE_URL (or DATABASE_URL's database + '_test') + pid + suffix.
+
+    The process id keeps concurrent runs from dropping each other's database.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         base = os.environ.get("DATABASE_URL")
@@ -25,22 +28,35 @@ def database_url_for(suffix: str = "") -> str:
             pytest.exit("Set TEST_DATABASE_URL or DATABASE_URL to a PostGIS server (`make test` does).", 2)
         parsed = make_url(base)
         url = parsed.set(database=f"{parsed.database}_test").render_as_string(hide_password=False)
-    if suffix:
-        parsed = make_url(url)
-        url = parsed.set(database=f"{parsed.database}_{suffix}").render_as_string(hide_password=False)
-    return url
+    parsed = make_url(url)
+    name = "_".join(part for part in (parsed.database, str(os.getpid()), suffix) if part)
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def _admin(url: str, *statements: str) -> None:
+    """Run statements with AUTOCOMMIT on the server's postgres database."""
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    admin.dispose()
+
+
+def _name(url: str) -> str:
+    """The database name of url, checked to be a plain identifier."""
+    name = make_url(url).database
+    assert name and re.fullmatch(r"[A-Za-z0-9_]+", name), name
+    return name
 
 
 def recreate_database(url: str) -> None:
-    """Drop and create the database of url (connecting to the server's postgres database)."""
-    parsed = make_url(url)
-    name = parsed.database
-    assert name and re.fullmatch(r"[A-Za-z0-9_]+", name), name
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    """Drop and create the database of url."""
+    _admin(url, f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)', f'CREATE DATABASE "{_name(url)}"')
+
+
+def drop_database(url: str) -> None:
+    """Drop the database of url."""
+    _admin(url, f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
 
 
 def make_app(url: str, **config):
@@ -56,7 +72,10 @@ def app():
     app = make_app(url)
     with app.app_context():
         upgrade(directory=MIGRATIONS)
-    return app
+    yield app
+    with app.app_context():
+        db.engines[None].dispose()
+    drop_database(url)
 
 
 @pytest.fixture

@@ -6,7 +6,14 @@ from flask import current_app, jsonify
 from planner.api import bp
 from planner.api.auth import bearer_user, token_required
 from planner.api.body import json_object, string_field
+from planner.api.openapi import op
 from planner.services import accounts
+
+OPENAPI = {
+    "/users": {"post": op("Register an account", 201, 400, 409, body="application/json")},
+    "/tokens": {"post": op("Get a bearer token", 201, 400, 401, body="application/json")},
+    "/users/me": {"get": op("The token owner's account", 200, 401, auth=True)},
+}
 
 
 @bp.post("/users")

@@ -8,30 +8,36 @@ from planner.api import bp
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
-def _op(summary: str, ok: int, *errors: int, body: str | None = None, auth: bool = False, params=()) -> dict:
+def op(summary: str, ok: int, *errors: int, body: str | None = None, auth: bool = False, params=()) -> dict:
     """One operation object with its responses."""
     responses = {str(ok): {"description": "Success"}}
     for status in errors:
         responses[str(status)] = {"description": "Error", "content": {"application/json": {"schema": ERROR}}}
-    op: dict = {"summary": summary, "responses": responses}
+    operation: dict = {"summary": summary, "responses": responses}
     if body:
-        op["requestBody"] = {"required": True, "content": {body: {"schema": {"type": "object"}}}}
+        operation["requestBody"] = {"required": True, "content": {body: {"schema": {"type": "object"}}}}
     if auth:
-        op["security"] = [{"bearer": []}]
+        operation["security"] = [{"bearer": []}]
     if params:
-        op["parameters"] = [
+        operation["parameters"] = [
             {"name": name, "in": where, "required": where == "path", "schema": {"type": kind}}
             for name, where, kind in params
         ]
-    return op
+    return operation
 
 
-ID = ("id", "path", "integer")
-PATHS: dict[str, dict] = {
-    "/users": {"post": _op("Register an account", 201, 400, 409, body="application/json")},
-    "/tokens": {"post": _op("Get a bearer token", 201, 400, 401, body="application/json")},
-    "/users/me": {"get": _op("The token owner's account", 200, 401, auth=True)},
-}
+ID = ("id", "path", "integer")  # the common path parameter, for op(..., params=[ID])
+
+
+def all_paths() -> dict[str, dict]:
+    """Every module's OPENAPI paths merged."""
+    from planner.api import MODULES
+
+    paths: dict[str, dict] = {}
+    for module in MODULES:
+        for path, operations in module.OPENAPI.items():
+            paths.setdefault(path, {}).update(operations)
+    return paths
 
 
 def spec() -> dict:
@@ -40,7 +46,7 @@ def spec() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "planner API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
-        "paths": PATHS,
+        "paths": all_paths(),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {

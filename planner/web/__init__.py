@@ -9,10 +9,10 @@ from planner.services import accounts
 
 def register(app: Flask) -> None:
     """Register the page blueprints and the Flask-Login user loader."""
-    from planner.web import auth, main
+    from planner.web import auth, events, explore, groups, main, routes
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(auth.bp)
+    for module in (main, auth, routes, explore, groups, events):
+        app.register_blueprint(module.bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 

@@ -6,7 +6,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from planner.extensions import db
-from tests.conftest import MIGRATIONS, make_app, recreate_database, database_url_for
+from tests.conftest import MIGRATIONS, database_url_for, drop_database, make_app, recreate_database
 
 TABLES = {"users", "api_tokens", "groups", "memberships", "routes", "events", "rsvps", "meeting_points", "posts"}
 
@@ -19,6 +19,7 @@ def scratch_app():
     yield app
     with app.app_context():
         db.engine.dispose()
+    drop_database(url)
 
 
 def _tables(app) -> set[str]:

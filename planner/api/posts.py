@@ -1,0 +1,4 @@
+"""API endpoints: posts (see shared/API.md)."""
+from planner.api import bp  # noqa: F401
+
+OPENAPI: dict[str, dict] = {}

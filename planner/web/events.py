@@ -1,0 +1,4 @@
+"""Pages: events."""
+from flask import Blueprint
+
+bp = Blueprint("events", __name__)

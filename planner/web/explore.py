@@ -1,0 +1,4 @@
+"""Pages: explore."""
+from flask import Blueprint
+
+bp = Blueprint("explore", __name__)

@@ -1,0 +1,4 @@
+"""Pages: groups."""
+from flask import Blueprint
+
+bp = Blueprint("groups", __name__)

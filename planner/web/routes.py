@@ -1,0 +1,4 @@
+"""Pages: routes."""
+from flask import Blueprint
+
+bp = Blueprint("routes", __name__)
