@@ -13,6 +13,12 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _geocoder_url() -> str:
+    """The Nominatim-compatible geocoder base URL, or "" when switched off."""
+    value = os.environ.get("PLANNER_GEOCODER", "https://nominatim.openstreetmap.org")
+    return "" if value.strip().lower() in ("", "offline", "none") else value.strip()
+
+
 def from_env() -> dict:
     """The app's configuration read from environment variables."""
     max_upload_bytes = _int("PLANNER_MAX_UPLOAD_BYTES", 20 * MB)
@@ -29,6 +35,10 @@ def from_env() -> dict:
         "MAX_CONTENT_LENGTH": max_upload_bytes + MB,
         "MAX_GPX_POINTS": _int("PLANNER_MAX_GPX_POINTS", 200_000),
         "API_TOKEN_TTL_DAYS": _int("PLANNER_API_TOKEN_TTL_DAYS", 30),
+        # Empty or "offline" switches the remote geocoder off; the offline gazetteer always answers.
+        "GEOCODER_URL": _geocoder_url(),
+        "GEOCODER_USER_AGENT": os.environ.get("PLANNER_GEOCODER_USER_AGENT", "planner (self-hosted)"),
+        "GEOCODER_TIMEOUT_S": float(os.environ.get("PLANNER_GEOCODER_TIMEOUT_S", "2")),
         "TILES_URL": os.environ.get("PLANNER_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILES_ATTRIBUTION": os.environ.get(
             "PLANNER_TILES_ATTRIBUTION",
