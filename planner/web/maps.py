@@ -4,14 +4,13 @@ from __future__ import annotations
 import folium
 from flask import current_app, g, url_for
 
-from planner.assets import ASSET_FILES
+from planner.assets import asset_urls
 from planner.geo.maps import MapParts, TileConfig, render
 
 
 def embed(m: folium.Map) -> MapParts:
     """Split a folium map for a template, pointing its assets at our static/ files."""
-    asset_urls = {name: url_for("static", filename=path) for name, path in ASSET_FILES.items()}
-    return render(m, asset_urls, nonce=g.get("csp_nonce"))
+    return render(m, asset_urls(lambda path: url_for("static", filename=path)), nonce=g.get("csp_nonce"))
 
 
 def tile_options() -> dict:
