@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import g, request
+from flask import request
 
 from planner.models import User
 from planner.services import accounts
@@ -12,11 +12,11 @@ from planner.services.errors import Unauthorized
 
 def bearer_user() -> User | None:
     """The user of the request's bearer token, or None when there is no valid token."""
-    if "api_user" not in g:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        g.api_user = accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-    return g.api_user
+    cache = request.environ  # per request (g outlives a request when a test shares one app context)
+    if "planner.api_user" not in cache:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        cache["planner.api_user"] = accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    return cache["planner.api_user"]
 
 
 def token_required(view):

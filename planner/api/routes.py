@@ -1,4 +1,61 @@
-"""API endpoints: routes (see shared/API.md)."""
-from planner.api import bp  # noqa: F401
+"""API endpoints for GPX routes: upload, read, GeoJSON and GPX export."""
+from __future__ import annotations
 
-OPENAPI: dict[str, dict] = {}
+import json
+
+from flask import Response, jsonify, request
+
+from planner.api import bp
+from planner.api.auth import bearer_user, token_required
+from planner.api.openapi import ID, op
+from planner.downloads import attachment
+from planner.services import routes
+from planner.services.errors import ServiceError
+
+OPENAPI = {
+    "/routes": {"post": op("Upload a GPX 1.0/1.1 file as a route", 201, 400, 401, 413,
+                           body="multipart/form-data", auth=True)},
+    "/routes/{id}": {"get": op("A route with its stats", 200, 404, params=[ID])},
+    "/routes/{id}.geojson": {"get": op("The route as a GeoJSON Feature (LineString, elevation as 3rd coordinate)",
+                                       200, 404, params=[ID])},
+    "/routes/{id}.gpx": {"get": op("The route as a GPX 1.1 document", 200, 404, params=[ID])},
+}
+
+
+def _viewer_id() -> int | None:
+    """The bearer token's user id, if any."""
+    user = bearer_user()
+    return user.id if user else None
+
+
+@bp.post("/routes")
+@token_required
+def upload_route():
+    """Import a GPX file sent as multipart field `file`."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise ServiceError("invalid_gpx", "Send the GPX file as the multipart form field 'file'.", "file")
+    group_id = request.form.get("group_id", type=int)
+    route = routes.import_gpx(bearer_user().id, upload.read(), name=request.form.get("name"),
+                              activity=request.form.get("activity"), group_id=group_id)
+    return jsonify(routes.route_dict(route)), 201
+
+
+@bp.get("/routes/<int:route_id>")
+def get_route(route_id: int):
+    """A route object."""
+    return jsonify(routes.route_dict(routes.get_route(route_id, _viewer_id())))
+
+
+@bp.get("/routes/<int:route_id>.geojson")
+def get_route_geojson(route_id: int):
+    """A GeoJSON Feature of the route."""
+    feature = routes.route_geojson(routes.get_route(route_id, _viewer_id()))
+    return Response(json.dumps(feature, separators=(",", ":")), mimetype="application/geo+json")
+
+
+@bp.get("/routes/<int:route_id>.gpx")
+def get_route_gpx(route_id: int):
+    """The route as GPX 1.1."""
+    route = routes.get_route(route_id, _viewer_id())
+    return attachment(routes.route_gpx(route), f"route-{route.id}.gpx")

@@ -96,3 +96,8 @@ def user_for_token(token: str) -> User | None:
 def get_user(user_id: int) -> User | None:
     """The user with this id, or None."""
     return db.session.get(User, user_id)
+
+
+def user_by_email(email: str) -> User | None:
+    """The user with this email, or None."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))

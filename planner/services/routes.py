@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from planner.extensions import db
 from planner.geo import geometry, gpx
 from planner.geo.stats import compute_stats, elevation_profile
-from planner.models import Route
-from planner.models.route import ACTIVITIES
-from planner.services.errors import NotFound, ServiceError, TooLarge
+from planner.models import Group, Membership, Route
+from planner.models.route import ACTIVITIES  # noqa: F401  (re-exported for forms)
+from planner.services.errors import Forbidden, NotFound, ServiceError, TooLarge
 
 DISPLAY_TOLERANCE_M = 5.0
 
@@ -56,6 +56,8 @@ def import_gpx(owner_id: int, data: bytes, *, name: str | None = None, activity:
                group_id: int | None = None) -> Route:
     """Store a GPX file as a route with its stats; raises ServiceError (400/413) and writes nothing on bad input."""
     activity = clean_activity(activity)
+    if group_id is not None:
+        _require_group_staff(owner_id, group_id)
     config = current_app.config
     try:
         track = gpx.parse_gpx(data, max_bytes=config["MAX_GPX_BYTES"], max_points=config["MAX_GPX_POINTS"])
@@ -84,12 +86,41 @@ def import_gpx(owner_id: int, data: bytes, *, name: str | None = None, activity:
     return route
 
 
-def get_route(route_id: int) -> Route:
-    """The route with this id, or NotFound."""
+def _require_group_staff(user_id: int, group_id: int) -> None:
+    """Forbidden unless user_id is an owner or organiser of group_id."""
+    role = db.session.scalar(select(Membership.role).where(
+        Membership.group_id == group_id, Membership.user_id == user_id, Membership.status == "active"))
+    if role not in ("owner", "organiser"):
+        raise Forbidden("forbidden", "Only the group's organisers can add routes to it.", "group_id")
+
+
+def get_route(route_id: int, viewer_id: int | None = None) -> Route:
+    """The route with this id if viewer_id may see it (routes of private groups are for members), else NotFound."""
     route = db.session.get(Route, route_id)
-    if route is None:
+    if route is None or not can_view(route, viewer_id):
         raise NotFound("not_found", "No such route.")
     return route
+
+
+def can_view(route: Route, viewer_id: int | None) -> bool:
+    """Whether viewer_id (None for anonymous) may see route."""
+    if route.group_id is None or route.owner_id == viewer_id:
+        return True
+    visibility = db.session.scalar(select(Group.visibility).where(Group.id == route.group_id))
+    if visibility != "private":
+        return True
+    return viewer_id is not None and db.session.scalar(
+        select(Membership.id).where(Membership.group_id == route.group_id, Membership.user_id == viewer_id,
+                                    Membership.status == "active")
+    ) is not None
+
+
+def routes_of(owner_id: int, limit: int = 50) -> list[dict]:
+    """A user's routes, newest first, as API route objects."""
+    routes = db.session.scalars(
+        select(Route).where(Route.owner_id == owner_id).order_by(Route.created_at.desc(), Route.id.desc()).limit(limit)
+    ).all()
+    return [route_dict(r) for r in routes]
 
 
 def route_dict(route: Route) -> dict:
@@ -130,13 +161,32 @@ def line_coords(route: Route, *, display: bool = False) -> list[tuple[float, flo
     return [(float(x), float(y), None) for x, y, _ in coords]
 
 
-def route_gpx(route: Route) -> bytes:
-    """The route as a GPX 1.1 document (one track segment, plus its waypoints)."""
-    coords = line_coords(route)
-    segment = gpx.Segment(
-        lats=[c[1] for c in coords], lons=[c[0] for c in coords], eles_m=[c[2] for c in coords],
-        times=[None] * len(coords),
-    )
-    waypoints = [gpx.Waypoint(lat=w["lat"], lon=w["lon"], ele_m=w["ele_m"], name=w["name"],
-                              description=w["description"]) for w in route.waypoints]
-    return gpx.build_gpx(route.name, [segment], waypoints, description=route.description or None)
+def _segment(coords: list[tuple[float, float, float | None]]) -> gpx.Segment:
+    """A GPX segment from (lon, lat, ele_m) tuples."""
+    lons, lats, eles = zip(*coords)
+    return gpx.Segment(lats=lats, lons=lons, eles_m=eles, times=(None,) * len(coords))
+
+
+def stored_waypoints(route: Route) -> list[gpx.Waypoint]:
+    """The route's GPX waypoints."""
+    return [gpx.Waypoint(lat=w["lat"], lon=w["lon"], ele_m=w["ele_m"], name=w["name"], description=w["description"])
+            for w in route.waypoints]
+
+
+def route_gpx(route: Route, extra_waypoints: list[gpx.Waypoint] = ()) -> bytes:
+    """The route as a GPX 1.1 document: one track segment, its waypoints and any extra ones."""
+    waypoints = [*stored_waypoints(route), *extra_waypoints]
+    return gpx.build_gpx(route.name, [_segment(line_coords(route))], waypoints, description=route.description or None)
+
+
+def map_data(route: Route) -> dict:
+    """What a route map and profile need: display line, km marks, waypoints and the elevation profile."""
+    line = line_coords(route, display=True)
+    track = gpx.ParsedTrack(name=None, description=None, segments=[_segment(line)], waypoints=[])
+    return {
+        "line": line,
+        "km_marks": [(lon, lat, km) for lat, lon, km in geometry.km_marks(track)],
+        "waypoints": [{"lat": w["lat"], "lon": w["lon"], "name": w["name"] or "Waypoint", "notes": w["description"]}
+                      for w in route.waypoints],
+        "profile": [tuple(pair) for pair in route.profile],
+    }

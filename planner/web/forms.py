@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from planner.services.routes import ACTIVITIES
 
 
 class RegisterForm(FlaskForm):
@@ -23,3 +26,12 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """An empty form: logging out is a POST with a CSRF token."""
+
+
+class RouteUploadForm(FlaskForm):
+    """Upload a GPX file as a route."""
+
+    file = FileField("GPX file", validators=[FileRequired("Choose a GPX file."),
+                                             FileAllowed(["gpx", "xml"], "Upload a .gpx file.")])
+    name = StringField("Name (optional: taken from the file)", validators=[Optional(), Length(max=200)])
+    activity = SelectField("Activity", choices=[(a, a.replace("_", " ").capitalize()) for a in ACTIVITIES])

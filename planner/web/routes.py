@@ -1,4 +1,71 @@
-"""Pages: routes."""
-from flask import Blueprint
+"""Route pages: upload a GPX file, see it on a map with its stats and elevation profile, download it."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from planner.downloads import attachment
+from planner.geo import maps
+from planner.geo.profile import elevation_svg
+from planner.services import routes
+from planner.services.errors import ServiceError
+from planner.web.forms import RouteUploadForm
+from planner.web.maps import embed, tile_options
 
 bp = Blueprint("routes", __name__)
+
+
+def _viewer_id() -> int | None:
+    """The logged-in user's id, or None."""
+    return current_user.id if current_user.is_authenticated else None
+
+
+@bp.route("/routes/new", methods=["GET", "POST"])
+@login_required
+def upload():
+    """Upload form; on success, the new route's page."""
+    form = RouteUploadForm()
+    if form.validate_on_submit():
+        try:
+            route = routes.import_gpx(current_user.id, form.file.data.read(), name=form.name.data,
+                                      activity=form.activity.data)
+        except ServiceError as error:
+            form.file.errors.append(error.message)
+        else:
+            return redirect(url_for("routes.show", route_id=route.id))
+    return render_template("routes/new.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/routes/mine")
+@login_required
+def mine():
+    """The logged-in user's routes."""
+    return render_template("routes/mine.html", routes=routes.routes_of(current_user.id))
+
+
+@bp.get("/routes/<int:route_id>")
+def show(route_id: int):
+    """A route's map, stats, elevation profile and downloads."""
+    route = routes.get_route(route_id, _viewer_id())
+    data = routes.map_data(route)
+    route_map = embed(maps.route_map(data["line"], km_marks=data["km_marks"], waypoints=data["waypoints"],
+                                     **tile_options()))
+    return render_template("routes/show.html", route=routes.route_dict(route), route_owner_id=route.owner_id,
+                           route_map=route_map, profile_svg=elevation_svg(data["profile"]),
+                           waypoints=data["waypoints"])
+
+
+@bp.get("/routes/<int:route_id>/download.gpx")
+def download(route_id: int):
+    """The route as GPX 1.1."""
+    route = routes.get_route(route_id, _viewer_id())
+    return attachment(routes.route_gpx(route), f"route-{route.id}.gpx")
+
+
+@bp.get("/routes/<int:route_id>/original.gpx")
+def original(route_id: int):
+    """The file as it was uploaded, byte for byte (to its owner only: it may hold times and private places)."""
+    route = routes.get_route(route_id, _viewer_id())
+    if route.owner_id != _viewer_id():
+        abort(404)
+    return attachment(route.gpx_original, f"route-{route.id}-original.gpx")
