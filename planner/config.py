@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 
 MB = 1024 * 1024
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _int(name: str, default: int) -> int:
@@ -39,7 +41,11 @@ def from_env() -> dict:
         "GEOCODER_URL": _geocoder_url(),
         "GEOCODER_USER_AGENT": os.environ.get("PLANNER_GEOCODER_USER_AGENT", "planner (self-hosted)"),
         "GEOCODER_TIMEOUT_S": float(os.environ.get("PLANNER_GEOCODER_TIMEOUT_S", "2")),
+        # Upstream tile server; browsers get tiles from our /tiles proxy, never from another host.
         "TILES_URL": os.environ.get("PLANNER_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "TILES_CACHE_DIR": os.environ.get("PLANNER_TILES_CACHE_DIR", str(ROOT / "var" / "tiles")),
+        "TILES_USER_AGENT": os.environ.get("PLANNER_TILES_USER_AGENT", "planner tile cache (self-hosted)"),
+        "TILES_TIMEOUT_S": float(os.environ.get("PLANNER_TILES_TIMEOUT_S", "3")),
         "TILES_ATTRIBUTION": os.environ.get(
             "PLANNER_TILES_ATTRIBUTION",
             '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',

@@ -9,11 +9,11 @@ from planner.services import accounts
 
 def register(app: Flask) -> None:
     """Register the page blueprints and the Flask-Login user loader."""
-    from planner.web import auth, events, explore, groups, main, routes
+    from planner.web import auth, events, explore, groups, main, routes, tiles
     from planner.web.filters import FILTERS
 
     app.jinja_env.filters.update(FILTERS)
-    for module in (main, auth, routes, explore, groups, events):
+    for module in (main, auth, routes, explore, groups, events, tiles):
         app.register_blueprint(module.bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"

@@ -6,6 +6,7 @@ from flask import current_app, g, url_for
 
 from planner.assets import asset_urls
 from planner.geo.maps import MapParts, TileConfig, render
+from planner.web.tiles import PROXY_URL
 
 
 def embed(m: folium.Map) -> MapParts:
@@ -14,6 +15,7 @@ def embed(m: folium.Map) -> MapParts:
 
 
 def tile_options() -> dict:
-    """The configured tile layer for folium builders (tiles=None when PLANNER_TILES_URL is empty)."""
-    url = current_app.config["TILES_URL"]
-    return {"tiles": TileConfig(url=url, attribution=current_app.config["TILES_ATTRIBUTION"]) if url else None}
+    """Tiles for folium builders: our own /tiles proxy, or tiles=None when PLANNER_TILES_URL is empty."""
+    if not current_app.config["TILES_URL"]:
+        return {"tiles": None}
+    return {"tiles": TileConfig(url=PROXY_URL, attribution=current_app.config["TILES_ATTRIBUTION"])}
