@@ -16,7 +16,9 @@ PG_DATA="$PG_DIR/data"
 PG_SOCK="$PG_DIR/run"
 PG_LOG="$PG_DIR/server.log"
 VENV="$ROOT/.venv"
-SYSTEM_PACKAGES=(postgresql-15 postgresql-15-postgis-3 gpsbabel)
+SYSTEM_PACKAGES=(gpsbabel)
+# With DATABASE_URL set, the database lives elsewhere: no local PostgreSQL is needed.
+[ -n "${DATABASE_URL:-}" ] || SYSTEM_PACKAGES+=(postgresql-15 postgresql-15-postgis-3)
 
 say() { printf '==> %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
