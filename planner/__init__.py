@@ -5,6 +5,7 @@ from flask import Flask
 
 from planner import config
 from planner.extensions import csrf, db, login_manager, migrate
+from planner.security import register_security
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -14,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errors(app)
     register_cli(app)
