@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Flask
 
 from planner import config
-from planner.extensions import csrf, db, login_manager, migrate
+from planner.extensions import csrf, db, limiter, login_manager, migrate
+from planner.ratelimits import apply_rate_limits
 from planner.security import register_security
 
 
@@ -17,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
+    apply_rate_limits(app)
     register_errors(app)
     register_cli(app)
     return app
@@ -30,6 +32,11 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -36,6 +36,16 @@ def from_env() -> dict:
         # Allow a little room for the multipart envelope around the GPX file itself.
         "MAX_CONTENT_LENGTH": max_upload_bytes + MB,
         "MAX_GPX_POINTS": _int("PLANNER_MAX_GPX_POINTS", 200_000),
+        # memory:// suits one process; use redis://host:6379/0 when several processes serve the app.
+        "RATELIMIT_STORAGE_URI": os.environ.get("PLANNER_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": os.environ.get("PLANNER_RATELIMIT_ENABLED", "1") != "0",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATE_LIMIT_LOGIN": os.environ.get("PLANNER_RATE_LIMIT_LOGIN", "10 per minute; 100 per hour"),
+        "RATE_LIMIT_REGISTER": os.environ.get("PLANNER_RATE_LIMIT_REGISTER", "5 per minute; 50 per day"),
+        "RATE_LIMIT_UPLOAD": os.environ.get("PLANNER_RATE_LIMIT_UPLOAD", "20 per hour"),
+        "RATE_LIMIT_POST": os.environ.get("PLANNER_RATE_LIMIT_POST", "30 per minute; 300 per day"),
+        # Set to 1 behind a reverse proxy that sets X-Forwarded-For (rate limits key on the client address).
+        "PROXY_FIX": os.environ.get("PLANNER_PROXY_FIX", "") == "1",
         "API_TOKEN_TTL_DAYS": _int("PLANNER_API_TOKEN_TTL_DAYS", 30),
         # Empty or "offline" switches the remote geocoder off; the offline gazetteer always answers.
         "GEOCODER_URL": _geocoder_url(),

@@ -1,4 +1,6 @@
 """Flask extension objects, bound to the app in create_app; imports nothing from planner."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from geoalchemy2 import alembic_helpers
 from flask_migrate import Migrate
@@ -43,3 +45,5 @@ migrate = Migrate(
 )
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Storage, switches and limits come from the app config (RATELIMIT_*, RATE_LIMIT_*).
+limiter = Limiter(key_func=get_remote_address)

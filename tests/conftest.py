@@ -62,7 +62,7 @@ def drop_database(url: str) -> None:
 def make_app(url: str, **config):
     """An app for tests on the database at url."""
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
-                       "GEOCODER_URL": "", "TILES_URL": "", **config})
+                       "GEOCODER_URL": "", "TILES_URL": "", "RATELIMIT_ENABLED": False, **config})
 
 
 @pytest.fixture(scope="session")

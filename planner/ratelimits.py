@@ -1,0 +1,34 @@
+"""Rate limits on the endpoints worth abusing, kept in one table: endpoint -> config key of its limit."""
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from planner.extensions import limiter
+
+LIMITED_ENDPOINTS = {
+    "auth.login": "RATE_LIMIT_LOGIN",
+    "api.create_token": "RATE_LIMIT_LOGIN",
+    "auth.register": "RATE_LIMIT_REGISTER",
+    "api.create_user": "RATE_LIMIT_REGISTER",
+    "routes.upload": "RATE_LIMIT_UPLOAD",
+    "api.upload_route": "RATE_LIMIT_UPLOAD",
+}
+
+
+def _limit_of(config_key: str):
+    """A callable giving the configured limit string (read per request, so tests and admins can change it)."""
+    return lambda: current_app.config[config_key]
+
+
+# Flask-Limiter registers a decorated limit by the view's name, process-wide: wrap each view once, so
+# several apps in one process (tests, scripts) do not count every hit once per app.
+_wrapped: dict[object, object] = {}
+
+
+def apply_rate_limits(app: Flask, endpoints: dict[str, str] = LIMITED_ENDPOINTS) -> None:
+    """Wrap each listed endpoint's view in its write-only limit; a listed endpoint that does not exist is an error."""
+    for endpoint, config_key in endpoints.items():
+        view = app.view_functions[endpoint]
+        if view not in _wrapped:
+            _wrapped[view] = limiter.limit(_limit_of(config_key), methods=["POST", "PATCH", "DELETE"])(view)
+        app.view_functions[endpoint] = _wrapped[view]
