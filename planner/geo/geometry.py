@@ -1,0 +1,122 @@
+"""Geometry on parsed tracks: geodesic lengths, distance along the route, display simplification, km marks.
+
+Distances are geodesics on the WGS84 ellipsoid (pyproj.Geod, Karney's algorithm), vectorised over
+numpy arrays. "Along the route" means summed inside each segment: the jump from the end of one
+segment to the start of the next is never counted.
+
+Simplification runs Douglas-Peucker (shapely/GEOS) per segment in an azimuthal equidistant
+projection centred on the track. That projection keeps distances from its centre exact and only
+stretches (never shrinks) distances across, so a deviation of at most t metres on the plane is at
+most t metres on the ground; 1 % headroom covers the difference to any other local projection.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import shapely
+from pyproj import Geod, Transformer
+
+from planner.geo.gpx import ParsedTrack, Segment
+
+GEOD = Geod(ellps="WGS84")
+_SIMPLIFY_HEADROOM = 0.99
+
+
+def segment_lengths_m(lats: Sequence[float], lons: Sequence[float]) -> np.ndarray:
+    """Geodesic WGS84 length in metres of each consecutive pair of points (n points -> n-1 lengths)."""
+    lats_deg, lons_deg = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    if len(lats_deg) < 2:
+        return np.zeros(0)
+    _, _, lengths_m = GEOD.inv(lons_deg[:-1], lats_deg[:-1], lons_deg[1:], lats_deg[1:])
+    return np.asarray(lengths_m, dtype=float)
+
+
+def segment_distances_m(track: ParsedTrack) -> list[np.ndarray]:
+    """Per segment, the cumulative distance of each point along the route (gaps between segments not counted)."""
+    distances, offset_m = [], 0.0
+    for segment in track.segments:
+        steps_m = segment_lengths_m(segment.lats, segment.lons)
+        cumulative_m = np.concatenate(([0.0], np.cumsum(steps_m))) + offset_m
+        distances.append(cumulative_m)
+        offset_m = float(cumulative_m[-1])
+    return distances
+
+
+def cumulative_distance_m(track: ParsedTrack) -> list[float]:
+    """Distance along the route of every point, over all segments, not counting the jumps between segments."""
+    return np.concatenate(segment_distances_m(track)).tolist() if track.segments else []
+
+
+def joined_line(track: ParsedTrack) -> list[tuple[float, float, float | None]]:
+    """Full-resolution (lon, lat, ele_m) of every point, segments joined in order, for storage."""
+    return [point for segment in track.segments for point in zip(segment.lons, segment.lats, segment.eles_m)]
+
+
+def _centre(track: ParsedTrack) -> tuple[float, float]:
+    """(lat, lon) of the mean of the points' unit vectors: works across the antimeridian."""
+    lats = np.radians(np.concatenate([segment.lats for segment in track.segments]))
+    lons = np.radians(np.concatenate([segment.lons for segment in track.segments]))
+    x, y, z = (np.cos(lats) * np.cos(lons)).mean(), (np.cos(lats) * np.sin(lons)).mean(), np.sin(lats).mean()
+    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+
+
+def _local_projection(track: ParsedTrack) -> Transformer:
+    """lon/lat -> metres in an azimuthal equidistant projection centred on the track (always_xy)."""
+    lat0, lon0 = _centre(track)
+    return Transformer.from_crs(
+        "EPSG:4326", f"+proj=aeqd +lat_0={lat0:.8f} +lon_0={lon0:.8f} +datum=WGS84 +units=m", always_xy=True
+    )
+
+
+def _kept_indices(segment: Segment, to_metres: Transformer, tolerance_m: float) -> np.ndarray:
+    """Indices of the points Douglas-Peucker keeps in one segment."""
+    count = len(segment)
+    if count < 3:
+        return np.arange(count)
+    x_m, y_m = to_metres.transform(np.asarray(segment.lons), np.asarray(segment.lats))
+    line = shapely.LineString(np.column_stack([x_m, y_m, np.arange(count, dtype=float)]))
+    simplified = shapely.simplify(line, tolerance_m, preserve_topology=False)
+    kept = shapely.get_coordinates(simplified, include_z=True)[:, 2].astype(int)
+    return kept if len(kept) >= 2 else np.array([0, count - 1])
+
+
+def simplify(track: ParsedTrack, tolerance_m: float = 5.0) -> list[tuple[float, float, float | None]]:
+    """(lon, lat, ele_m) display line: every original point lies within tolerance_m of it. Segments joined in order."""
+    if tolerance_m <= 0:
+        raise ValueError("tolerance_m must be positive")
+    if not track.segments:
+        return []
+    to_metres = _local_projection(track)
+    line = []
+    for segment in track.segments:
+        for i in _kept_indices(segment, to_metres, tolerance_m * _SIMPLIFY_HEADROOM).tolist():
+            line.append((segment.lons[i], segment.lats[i], segment.eles_m[i]))
+    return line
+
+
+def km_marks(track: ParsedTrack, every_m: float = 1000.0) -> list[tuple[float, float, int]]:
+    """(lat, lon, km) at each whole kilometre along the route (interpolated)."""
+    if every_m <= 0 or every_m % 1000:
+        raise ValueError("every_m must be a positive whole number of kilometres in metres (1000, 5000, ...)")
+    pairs = [_pairs(segment, distances_m) for segment, distances_m in zip(track.segments, segment_distances_m(track))]
+    if not pairs:
+        return []
+    start_m, end_m, lon1, lat1, lon2, lat2 = (np.concatenate(column) for column in zip(*pairs))
+    total_m = float(end_m[-1]) if len(end_m) else 0.0
+    marks_m = every_m * np.arange(1, int(total_m // every_m) + 1)
+    if not len(marks_m):
+        return []
+    j = np.minimum(np.searchsorted(end_m, marks_m, side="left"), len(end_m) - 1)
+    azimuth, _, _ = GEOD.inv(lon1[j], lat1[j], lon2[j], lat2[j])
+    lons, lats, _ = GEOD.fwd(lon1[j], lat1[j], azimuth, marks_m - start_m[j])
+    kms = [round(mark_m / 1000) for mark_m in marks_m.tolist()]
+    return list(zip(lats.tolist(), lons.tolist(), kms))
+
+
+def _pairs(segment: Segment, distances_m: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Columns (start_m, end_m, lon1, lat1, lon2, lat2) for each consecutive pair of points in a segment."""
+    lats, lons = np.asarray(segment.lats), np.asarray(segment.lons)
+    return distances_m[:-1], distances_m[1:], lons[:-1], lats[:-1], lons[1:], lats[1:]

@@ -1,0 +1,463 @@
+"""Safe GPX 1.0/1.1 reading and GPX 1.1 writing, with no dependency on the rest of planner.
+
+Reading untrusted bytes happens in three cheap steps; every refusal is a GpxError:
+
+1. the byte cap (code ``file_too_large``), and a check that lxml, if installed, is >= 5 (gpxpy would
+   use an older lxml; that raises RuntimeError, since it is a deployment fault, not a bad file);
+2. a prolog scan that decodes only the bytes before the root element, in the encoding the
+   document really uses (BOM, UTF-16 without BOM, or its XML declaration), and refuses anything
+   there but whitespace, comments and processing instructions: a DOCTYPE, so entity tricks
+   (billion laughs, external entities) never reach an XML parser;
+3. one streaming pyexpat pass that keeps only points, elevations, times, names and descriptions,
+   validates every value as it arrives, and stops at the point cap (code ``invalid_gpx``, like
+   every refusal but the byte cap). Its DOCTYPE/ENTITY handlers raise too, as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import importlib.metadata
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from pyexpat import ExpatError, ParserCreate, errors as expat_errors
+from typing import Iterable, Sequence
+
+GPX10_NS = "http://www.topografix.com/GPX/1/0"
+GPX11_NS = "http://www.topografix.com/GPX/1/1"
+_GPX_NAMESPACES = (GPX10_NS, GPX11_NS, "")  # "" = no namespace, which real apps emit
+_CHUNK_BYTES = 1 << 20
+_PROLOG_FIRST_BYTES = 4096
+_MAX_ABS_ELE_M = 100_000.0
+_SAFE_ENCODINGS = re.compile(r"utf-8|utf-16(-le|-be)?|ascii|iso8859-\d+|cp125\d")
+_XML_DECL_ENCODING = re.compile(r"<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._\-]{0,39})[\"']")
+_PROLOG_SKIP = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+_NOT_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+UTC = timezone.utc
+_NOT_XML = "This is not an XML document (a GPX file starts with '<?xml' or '<gpx')."
+_DECLARATION_REFUSED = (
+    "The file contains a DOCTYPE or ENTITY declaration, which GPX files never need; refused for safety."
+)
+
+
+class GpxError(ValueError):
+    """Bad or hostile GPX; .code is "invalid_gpx" or "file_too_large", str(e) a human sentence saying what is wrong."""
+
+    def __init__(self, message: str, code: str = "invalid_gpx"):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Waypoint:
+    """A named point of interest (``<wpt>``)."""
+
+    lat: float
+    lon: float
+    ele_m: float | None
+    name: str | None
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One ``<trkseg>`` or one ``<rte>``: parallel tuples with one entry per point, in order.
+
+    lats, lons: WGS84 degrees; eles_m: metres or None; times: aware UTC datetimes or None.
+    """
+
+    lats: tuple[float, ...]
+    lons: tuple[float, ...]
+    eles_m: tuple[float | None, ...]
+    times: tuple[datetime | None, ...]
+
+    def __post_init__(self) -> None:
+        if not len(self.lats) == len(self.lons) == len(self.eles_m) == len(self.times):
+            raise ValueError("a Segment needs as many lons, eles_m and times as lats")
+
+    def __len__(self) -> int:
+        return len(self.lats)
+
+
+@dataclass(frozen=True)
+class ParsedTrack:
+    """What planner keeps from a GPX file: names, track/route segments and waypoints."""
+
+    name: str | None
+    description: str | None
+    segments: list[Segment]
+    waypoints: list[Waypoint]
+
+    @property
+    def point_count(self) -> int:
+        """Number of track and route points (waypoints not included)."""
+        return sum(len(segment) for segment in self.segments)
+
+
+def parse_gpx(data: bytes, *, max_bytes: int = 20_000_000, max_points: int = 200_000) -> ParsedTrack:
+    """Parse untrusted GPX bytes into a ParsedTrack, or raise GpxError saying what is wrong."""
+    _require_safe_lxml()
+    data = bytes(data) if isinstance(data, (bytearray, memoryview)) else data
+    if not isinstance(data, bytes):
+        raise TypeError(f"parse_gpx needs bytes, not {type(data).__name__}")
+    if len(data) > max_bytes:
+        raise GpxError(f"The file is {len(data):,} bytes; the limit is {max_bytes:,} bytes.", "file_too_large")
+    if not data.strip():
+        raise GpxError("The file is empty: it is not an XML document.")
+    _check_prolog(data)
+    reader = _GpxReader(max_points)
+    view = memoryview(data)
+    try:
+        for offset in range(0, len(data), _CHUNK_BYTES):
+            reader.parser.Parse(view[offset : offset + _CHUNK_BYTES], False)
+        reader.parser.Parse(b"", True)
+    except ExpatError as err:
+        raise _explain_expat_error(err, data) from None
+    return reader.result()
+
+
+@functools.cache
+def _lxml_version() -> str | None:
+    """Installed lxml version, or None (not imported: planner's own parser never uses lxml)."""
+    try:
+        return importlib.metadata.version("lxml")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _require_safe_lxml() -> None:
+    """Refuse to run beside lxml < 5: gpxpy prefers lxml, and older lxml resolves entities."""
+    version = _lxml_version()
+    if version is not None and int(re.match(r"\d*", version).group() or 0) < 5:
+        raise RuntimeError(f"lxml {version} is installed; planner requires lxml >= 5 (or no lxml) to read GPX.")
+
+
+def _document_encoding(data: bytes) -> tuple[str, int]:
+    """(Python codec, offset of the first character) as expat finds them: BOM, UTF-16 sniffing, XML declaration."""
+    codec, offset, sniffed = "utf-8", 0, True
+    for start, found, skip in ((codecs.BOM_UTF8, "utf-8", 3), (b"\xff\xfe", "utf-16-le", 2),
+                               (b"\xfe\xff", "utf-16-be", 2), (b"<\x00", "utf-16-le", 0), (b"\x00<", "utf-16-be", 0)):
+        if data.startswith(start):
+            codec, offset = found, skip
+            break
+    else:
+        sniffed = False
+    declared = _XML_DECL_ENCODING.match(data[offset : offset + 512].decode(codec, "replace"))
+    if declared is None:
+        return codec, offset
+    try:
+        named = codecs.lookup(declared.group(1)).name
+    except LookupError:
+        named = ""
+    if not _SAFE_ENCODINGS.fullmatch(named):
+        label = declared.group(1)
+        raise GpxError(f"The file declares the encoding {label!r}, which is not supported; save it as UTF-8.")
+    return (codec if sniffed else named), offset
+
+
+def _check_prolog(data: bytes) -> None:
+    """Allow only whitespace, comments and processing instructions before the root element."""
+    codec, offset = _document_encoding(data)
+    if not data[offset : offset + 64].decode(codec, "replace").lstrip().startswith("<"):
+        raise GpxError(_NOT_XML)
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    pending, size = "", _PROLOG_FIRST_BYTES
+    while True:
+        chunk, offset = data[offset : offset + size], offset + size
+        try:
+            pending += decoder.decode(chunk, final=offset >= len(data))
+        except UnicodeDecodeError:
+            raise _encoding_error(data, codec) or GpxError(_NOT_XML) from None
+        pending = pending[_PROLOG_SKIP.match(pending).end() :]
+        if pending.startswith("<!") and not "<!--".startswith(pending[:4]):
+            html = pending[:14].lower() == "<!doctype html"
+            raise GpxError("This is an HTML page, not a GPX file." if html else _DECLARATION_REFUSED)
+        if pending[:1] == "<" and pending[1:2] not in ("", "?", "!"):
+            return
+        if offset >= len(data) or (pending and not pending.startswith("<")):
+            raise GpxError(_NOT_XML)
+        size *= 2  # an unfinished comment or PI: read on, doubling so a huge prolog stays linear
+
+
+def _encoding_error(data: bytes, codec: str) -> GpxError | None:
+    """An error naming the first byte that is not valid in the document's encoding, or None if all are."""
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        return GpxError(
+            f"The file is not valid {codec.upper()} (the encoding it declares or defaults to): byte {err.start:,} "
+            f"on line {line} cannot be decoded. Save it again as UTF-8."
+        )
+    return None
+
+
+def _explain_expat_error(err: ExpatError, data: bytes) -> GpxError:
+    """Turn a pyexpat error into a GpxError a person can act on."""
+    message = expat_errors.messages[err.code]
+    if message == expat_errors.XML_ERROR_NO_ELEMENTS:
+        return GpxError("This is not an XML document: it has no root element.")
+    if message in (expat_errors.XML_ERROR_UNKNOWN_ENCODING, expat_errors.XML_ERROR_INCORRECT_ENCODING):
+        return GpxError(f"The file's declared encoding cannot be used ({message}); save it as UTF-8.")
+    undecodable = _encoding_error(data, _document_encoding(data)[0])
+    if message == expat_errors.XML_ERROR_INVALID_TOKEN and undecodable:
+        return undecodable
+    return GpxError(f"The file is not well-formed XML: {message} at line {err.lineno}, column {err.offset + 1}.")
+
+
+_STRUCTURE = {
+    ("gpx", "metadata"): "metadata", ("gpx", "trk"): "trk", ("trk", "trkseg"): "seg", ("seg", "trkpt"): "pt",
+    ("gpx", "rte"): "rte", ("rte", "rtept"): "pt", ("gpx", "wpt"): "wpt",
+}  # fmt: skip
+_TEXT = {
+    ("metadata", "name"): "doc_name", ("metadata", "desc"): "doc_desc", ("gpx", "name"): "doc_name",
+    ("gpx", "desc"): "doc_desc", ("trk", "name"): "trk_name", ("trk", "desc"): "trk_desc",
+    ("rte", "name"): "rte_name", ("rte", "desc"): "rte_desc", ("pt", "ele"): "pt_ele", ("pt", "time"): "pt_time",
+    ("wpt", "ele"): "wpt_ele", ("wpt", "name"): "name", ("wpt", "desc"): "description",
+}  # fmt: skip
+
+
+class _GpxReader:
+    """pyexpat callbacks that keep only what a ParsedTrack needs, validating each value as it arrives.
+
+    A stack holds the role of every open element ("trk", "seg", "pt", "pt_ele", ... or None for
+    anything ignored, such as <extensions> and all it holds). An element gets a role only inside a
+    parent with the right role, so look-alike elements inside vendor extensions are never read.
+    """
+
+    def __init__(self, max_points: int):
+        self.parser = parser = ParserCreate(namespace_separator=" ")
+        parser.buffer_text, parser.buffer_size = True, 1 << 16
+        parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = self._refuse_declaration
+        parser.StartElementHandler, parser.EndElementHandler = self._root, self._end
+        self.max_points, self.point_no, self.waypoint_no = max_points, 0, 0
+        self.starts: dict[tuple[str | None, str], tuple[str, object]] = {}
+        self.ends = {"seg": self._end_segment, "rte": self._end_segment, "wpt": self._end_waypoint,
+                     "pt_ele": self._end_point_ele, "pt_time": self._end_point_time}  # fmt: skip
+        self.stack: list[str | None] = []  # role of each open element
+        self.text: list[str] = []
+        self.labels: dict[str, str] = {}  # first non-empty doc/trk/rte name and desc
+        self.segment: tuple[list, list, list, list] = ([], [], [], [])  # lats, lons, eles_m, times being read
+        self.segments: dict[str, list[Segment]] = {"seg": [], "rte": []}
+        self.waypoint, self.waypoints = {}, []
+
+    def _refuse_declaration(self, *_args) -> None:
+        raise GpxError(_DECLARATION_REFUSED)
+
+    def _root(self, name: str, _attrs: dict) -> None:
+        ns, _, local = name.rpartition(" ")
+        if local != "gpx":
+            raise GpxError(f"The root element is {local}, expected gpx: this is not a GPX file.")
+        if ns not in _GPX_NAMESPACES:
+            raise GpxError(f"The root element is gpx in the namespace {ns!r}, expected GPX 1.0 or 1.1.")
+        prefix = f"{ns} " if ns else ""
+        begin = {"pt": self._start_point, "wpt": self._start_waypoint, "seg": self._start_segment,
+                 "rte": self._start_segment, "trk": _ignore, "metadata": _ignore}  # fmt: skip
+        for (parent, local), role in _STRUCTURE.items():
+            self.starts[parent, prefix + local] = (role, begin[role])
+        for (parent, local), role in _TEXT.items():
+            self.starts[parent, prefix + local] = (role, self._start_text)
+            self.ends.setdefault(role, self._end_waypoint_text if parent == "wpt" else self._end_label)
+        self.stack.append("gpx")
+        self.parser.StartElementHandler = self._start
+
+    def _start(self, name: str, attrs: dict) -> None:
+        entry = self.starts.get((self.stack[-1], name))
+        if entry is None:
+            self.stack.append(None)
+        else:
+            self.stack.append(entry[0])
+            entry[1](attrs)
+
+    def _end(self, _name: str) -> None:
+        role = self.stack.pop()
+        finish = self.ends.get(role)
+        if finish is not None:
+            finish(role)
+
+    def _start_text(self, _attrs: dict) -> None:
+        self.text.clear()
+        self.parser.CharacterDataHandler = self.text.append
+
+    def _take_text(self) -> str:
+        self.parser.CharacterDataHandler = None
+        return "".join(self.text).strip()
+
+    def _end_label(self, role: str) -> None:
+        text = self._take_text()
+        if text:
+            self.labels.setdefault(role, text)
+
+    def _start_segment(self, _attrs: dict) -> None:
+        self.segment = ([], [], [], [])
+
+    def _end_segment(self, role: str) -> None:
+        lats, lons, eles_m, times = self.segment
+        if lats:
+            self.segments[role].append(Segment(tuple(lats), tuple(lons), tuple(eles_m), tuple(times)))
+
+    def _start_point(self, attrs: dict) -> None:
+        self.point_no += 1
+        lat, lon = self._lat_lon(attrs, "point")
+        lats, lons, eles_m, times = self.segment
+        lats.append(lat)
+        lons.append(lon)
+        eles_m.append(None)
+        times.append(None)
+
+    def _end_point_ele(self, _role: str) -> None:
+        self.segment[2][-1] = self._elevation(self._take_text(), "point")
+
+    def _end_point_time(self, _role: str) -> None:
+        text = self._take_text()
+        self.segment[3][-1] = self._time(text) if text else None
+
+    def _start_waypoint(self, attrs: dict) -> None:
+        self.waypoint_no += 1
+        lat, lon = self._lat_lon(attrs, "waypoint")
+        self.waypoint = {"lat": lat, "lon": lon, "ele_m": None, "name": None, "description": None}
+
+    def _end_waypoint_text(self, role: str) -> None:
+        text = self._take_text()
+        if role == "wpt_ele":
+            self.waypoint["ele_m"] = self._elevation(text, "waypoint")
+        else:
+            self.waypoint[role] = text or None
+
+    def _end_waypoint(self, _role: str) -> None:
+        self.waypoints.append(Waypoint(**self.waypoint))
+
+    def _error(self, kind: str, detail: str) -> GpxError:
+        number = self.point_no if kind == "point" else self.waypoint_no
+        noun = "Track/route point" if kind == "point" else "Waypoint"
+        return GpxError(f"{noun} {number:,} (line {self.parser.CurrentLineNumber:,}): {detail}.")
+
+    def _lat_lon(self, attrs: dict, kind: str) -> tuple[float, float]:
+        """Checked (lat, lon) of the point or waypoint just counted, enforcing the point cap."""
+        if self.point_no + self.waypoint_no > self.max_points:
+            raise GpxError(f"The file has more than {self.max_points:,} points, the most planner accepts.")
+        try:
+            lat, lon = float(attrs["lat"]), float(attrs["lon"])
+        except (KeyError, ValueError):
+            lat = lon = math.nan
+        if -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0:  # False for NaN too
+            return lat, lon
+        detail = _coordinate_problem(attrs, "lat", 90.0) or _coordinate_problem(attrs, "lon", 180.0)
+        raise self._error(kind, detail)
+
+    def _elevation(self, text: str, kind: str) -> float | None:
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            raise self._error(kind, f"elevation {text[:40]!r} is not a number") from None
+        if not abs(value) <= _MAX_ABS_ELE_M:
+            raise self._error(kind, f"elevation {text[:40]!r} is not a finite number of metres")
+        return value
+
+    def _time(self, text: str) -> datetime:
+        """ISO 8601 (Z, offsets, fractions; no offset means UTC) to an aware UTC datetime."""
+        try:
+            value = datetime.fromisoformat(text)
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except (ValueError, OverflowError):
+            raise self._error("point", f"time {text[:40]!r} is not a valid ISO 8601 time") from None
+
+    def result(self) -> ParsedTrack:
+        """The ParsedTrack, once the whole document has been read."""
+        segments = self.segments["seg"] + self.segments["rte"]
+        count = sum(len(segment) for segment in segments)
+        if count < 2:
+            found = "no track or route points" if count == 0 else "only one track/route point"
+            raise GpxError(f"The file has {found}; a route needs at least 2.")
+        labels = self.labels
+        return ParsedTrack(
+            name=labels.get("doc_name") or labels.get("trk_name") or labels.get("rte_name"),
+            description=labels.get("doc_desc") or labels.get("trk_desc") or labels.get("rte_desc"),
+            segments=segments,
+            waypoints=self.waypoints,
+        )
+
+
+def _coordinate_problem(attrs: dict, key: str, limit: float) -> str | None:
+    """What is wrong with the lat or lon attribute, or None."""
+    text = attrs.get(key)
+    if text is None:
+        return f"the {key} attribute is missing"
+    try:
+        value = float(text)
+    except ValueError:
+        return f"{key}={text[:40]!r} is not a number"
+    return None if abs(value) <= limit else f"{key}={text[:40]!r} is not a number between -{limit:g} and {limit:g}"
+
+
+def _ignore(_attrs: dict) -> None:
+    """Start callback for elements that only give their children a context."""
+
+
+def build_gpx(
+    name: str | None, segments: Sequence[Segment], waypoints: Iterable[Waypoint] = (), description: str | None = None
+) -> bytes:
+    """GPX 1.1 document (creator="planner") that validates against the official GPX 1.1 XSD."""
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="planner" '
+        f'xmlns="{GPX11_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'xsi:schemaLocation="{GPX11_NS} http://www.topografix.com/GPX/1/1/gpx.xsd">\n'
+    ]
+    labels = _element("name", name) + _element("desc", description)
+    if labels:
+        parts.append(f"<metadata>{labels}</metadata>\n")
+    for point in waypoints:
+        parts.append(f"<wpt {_lat_lon_attributes(point.lat, point.lon)}>{_ele(point.ele_m)}")
+        parts.append(f"{_element('name', point.name)}{_element('desc', point.description)}</wpt>\n")
+    if segments:
+        parts.append(f"<trk>{labels}\n")
+        for segment in segments:
+            parts.append("<trkseg>\n")
+            parts.extend(map(_trkpt, segment.lats, segment.lons, segment.eles_m, segment.times))
+            parts.append("</trkseg>\n")
+        parts.append("</trk>\n")
+    parts.append("</gpx>\n")
+    return "".join(parts).encode("utf-8")
+
+
+def _element(tag: str, text: str | None) -> str:
+    """<tag>text</tag> with XML escaping and characters XML 1.0 cannot carry removed, or "" for no text."""
+    if not text:
+        return ""
+    clean = _NOT_XML_CHARS.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<{tag}>{clean.replace(chr(13), '&#13;')}</{tag}>"
+
+
+def _decimal(value: float) -> str:
+    """Shortest exact xsd:decimal text for a finite value (no exponent)."""
+    if not math.isfinite(value):
+        raise ValueError(f"GPX numbers must be finite, not {value!r}")
+    text = repr(float(value))
+    return format(Decimal(text), "f") if "e" in text else text
+
+
+def _lat_lon_attributes(lat: float, lon: float) -> str:
+    """lat/lon attributes; lon 180 is written as -180 (the XSD excludes 180)."""
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        raise ValueError(f"coordinates out of range: lat={lat!r}, lon={lon!r}")
+    return f'lat="{_decimal(lat)}" lon="{_decimal(-180.0 if lon == 180.0 else lon)}"'
+
+
+def _ele(ele_m: float | None) -> str:
+    """<ele> element, or "" when unknown."""
+    return "" if ele_m is None else f"<ele>{_decimal(ele_m)}</ele>"
+
+
+def _trkpt(lat: float, lon: float, ele_m: float | None, time: datetime | None) -> str:
+    """One <trkpt> line."""
+    stamp = ""
+    if time is not None:
+        if time.tzinfo is None:
+            raise ValueError(f"track point times must be timezone-aware, not {time!r}")
+        stamp = f"<time>{time.astimezone(UTC).isoformat().replace('+00:00', 'Z')}</time>"
+    return f"<trkpt {_lat_lon_attributes(lat, lon)}>{_ele(ele_m)}{stamp}</trkpt>\n"
