@@ -35,15 +35,35 @@ def clean_activity(activity: str | None) -> str:
     return activity
 
 
-def _linez(coords) -> object:
-    """A geography LINESTRING Z expression from (lon, lat, ele_m|None) tuples; missing elevations interpolated."""
+def _xyz(coords) -> np.ndarray:
+    """(n, 3) lon/lat/ele array from (lon, lat, ele_m|None) tuples; missing elevations interpolated, 0 if none."""
     xyz = np.array([(lon, lat, np.nan if ele is None else ele) for lon, lat, ele in coords], dtype=float)
+    return _fill_elevations(xyz)
+
+
+def _track_xyz(track: gpx.ParsedTrack) -> np.ndarray:
+    """(n, 3) lon/lat/ele array of every point of track, segments joined in order."""
+    segments = track.segments
+    xyz = np.empty((track.point_count, 3))
+    xyz[:, 0] = np.concatenate([np.asarray(s.lons, dtype=float) for s in segments])
+    xyz[:, 1] = np.concatenate([np.asarray(s.lats, dtype=float) for s in segments])
+    xyz[:, 2] = [np.nan if ele is None else ele for s in segments for ele in s.eles_m]
+    return _fill_elevations(xyz)
+
+
+def _fill_elevations(xyz: np.ndarray) -> np.ndarray:
+    """Fill NaN elevations by linear interpolation along the line (0 everywhere when none is known)."""
     known = ~np.isnan(xyz[:, 2])
     if not known.any():
         xyz[:, 2] = 0.0
     elif not known.all():
         index = np.arange(len(xyz))
         xyz[~known, 2] = np.interp(index[~known], index[known], xyz[known, 2])
+    return xyz
+
+
+def _linez(xyz: np.ndarray) -> object:
+    """A geography LINESTRING Z expression from an (n, 3) lon/lat/ele array."""
     return func.ST_GeogFromWKB(shapely.to_wkb(shapely.linestrings(xyz), include_srid=False))
 
 
@@ -68,8 +88,8 @@ def import_gpx(owner_id: int, data: bytes, *, name: str | None = None, activity:
     route = Route(
         owner_id=owner_id, group_id=group_id, name=name, activity=activity,
         description=(track.description or "")[:5000],
-        line=_linez(geometry.joined_line(track)),
-        display_line=_linez(geometry.simplify(track, DISPLAY_TOLERANCE_M)),
+        line=_linez(_track_xyz(track)),
+        display_line=_linez(_xyz(geometry.simplify(track, DISPLAY_TOLERANCE_M))),
         start_point=_point(*stats.start), end_point=_point(*stats.end), bbox=list(stats.bbox),
         has_elevation=stats.min_ele_m is not None,
         profile=[[round(d, 1), round(e, 1)] for d, e in elevation_profile(track)],
