@@ -16,7 +16,8 @@ PG_DATA="$PG_DIR/data"
 PG_SOCK="$PG_DIR/run"
 PG_LOG="$PG_DIR/server.log"
 VENV="$ROOT/.venv"
-SYSTEM_PACKAGES=(gpsbabel)
+# gpsbabel reads our GPX exports back in the tests; chromium runs the browser tests (driven by Playwright).
+SYSTEM_PACKAGES=(gpsbabel chromium)
 # With DATABASE_URL set, the database lives elsewhere: no local PostgreSQL is needed.
 [ -n "${DATABASE_URL:-}" ] || SYSTEM_PACKAGES+=(postgresql-15 postgresql-15-postgis-3)
 

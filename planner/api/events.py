@@ -1,4 +1,110 @@
-"""API endpoints: events (see shared/API.md)."""
-from planner.api import bp  # noqa: F401
+"""API: events — create, read, edit, cancel, RSVP, attendees, .ics and .gpx (see shared/API.md)."""
+from __future__ import annotations
 
-OPENAPI: dict[str, dict] = {}
+from flask import Response, jsonify, request, url_for
+
+from planner.api import bp
+from planner.api.auth import bearer_user, token_required
+from planner.api.body import json_object
+from planner.api.openapi import ID, op
+from planner.services import calendar, events, rsvp
+
+OPENAPI = {
+    "/groups/{id}/events": {
+        "post": op("Create an outing (organisers, owner); starts_at/ends_at ISO 8601 with an offset (without "
+                   "one: local to the event's timezone); timezone defaults to the one at the start", 201, 400, 401, 403, 404, body="application/json", auth=True,
+                   params=[ID]),
+        "get": op("A group's upcoming outings (?past=1 for past ones)", 200, 404, params=[ID]),
+    },
+    "/events/{id}": {
+        "get": op("An outing", 200, 404, params=[ID]),
+        "patch": op("Edit an outing (organisers); raising capacity promotes from the waitlist, lowering it "
+                    "drops no one", 200, 400, 401, 403, 404, body="application/json", auth=True, params=[ID]),
+    },
+    "/events/{id}/cancel": {"post": op("Cancel an outing (organisers)", 200, 401, 403, 404, 409, auth=True,
+                                       params=[ID])},
+    "/events/{id}/rsvp": {
+        "post": op("RSVP: going, or waitlisted with a position", 200, 400, 401, 403, 404, 409,
+                   body="application/json", auth=True, params=[ID]),
+        "delete": op("Withdraw; the first on the waitlist moves up", 200, 401, 404, auth=True, params=[ID]),
+    },
+    "/events/{id}/attendees": {"get": op("Who is going and waiting (group members)", 200, 401, 403, 404,
+                                         auth=True, params=[ID])},
+    "/events/{id}.ics": {"get": op("iCalendar with LOCATION, GEO and URL", 200, 404, params=[ID])},
+    "/events/{id}.gpx": {"get": op("The route plus the meeting points as waypoints", 200, 404, params=[ID])},
+}
+
+
+@bp.post("/groups/<int:group_id>/events")
+@token_required
+def create_event(group_id: int):
+    """Create an outing."""
+    event = events.create_event(group_id, bearer_user(), json_object())
+    return jsonify(events.event_dict(event, bearer_user())), 201
+
+
+@bp.get("/groups/<int:group_id>/events")
+def group_events(group_id: int):
+    """A group's outings."""
+    items = events.group_events(group_id, bearer_user(), upcoming=request.args.get("past") != "1")
+    return jsonify(events=[{**e, "starts_at": events.iso_utc(e["starts_at"])} for e in items])
+
+
+@bp.get("/events/<int:event_id>")
+def get_event(event_id: int):
+    """One outing."""
+    return jsonify(events.event_dict(events.visible_event(event_id, bearer_user()), bearer_user()))
+
+
+@bp.patch("/events/<int:event_id>")
+@token_required
+def patch_event(event_id: int):
+    """Edit an outing."""
+    event = events.update_event(event_id, bearer_user(), json_object())
+    return jsonify(events.event_dict(event, bearer_user()))
+
+
+@bp.post("/events/<int:event_id>/cancel")
+@token_required
+def cancel_event(event_id: int):
+    """Cancel an outing."""
+    event = events.cancel_event(event_id, bearer_user())
+    return jsonify(events.event_dict(event, bearer_user()))
+
+
+@bp.post("/events/<int:event_id>/rsvp")
+@token_required
+def post_rsvp(event_id: int):
+    """RSVP to an outing."""
+    body = json_object() if request.data else {}
+    return jsonify(rsvp.rsvp(event_id, bearer_user(), body.get("meeting_point_id")))
+
+
+@bp.delete("/events/<int:event_id>/rsvp")
+@token_required
+def delete_rsvp(event_id: int):
+    """Withdraw an RSVP."""
+    return jsonify(rsvp.cancel(event_id, bearer_user()))
+
+
+@bp.get("/events/<int:event_id>/attendees")
+@token_required
+def event_attendees(event_id: int):
+    """Who is going."""
+    return jsonify(rsvp.attendees(event_id, bearer_user()))
+
+
+@bp.get("/events/<int:event_id>.ics")
+def event_ics(event_id: int):
+    """The outing as iCalendar."""
+    url = url_for("events.show", event_id=event_id, _external=True)
+    body = calendar.event_ics(event_id, bearer_user(), url)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="event-{event_id}.ics"'})
+
+
+@bp.get("/events/<int:event_id>.gpx")
+def event_gpx(event_id: int):
+    """The outing as GPX."""
+    return Response(calendar.event_gpx(event_id, bearer_user()), mimetype="application/gpx+xml",
+                    headers={"Content-Disposition": f'attachment; filename="event-{event_id}.gpx"'})

@@ -60,7 +60,7 @@ class Event(db.Model):
 
 
 class Rsvp(db.Model):
-    """One user's answer to one event; the waitlist is ordered by created_at."""
+    """One user's answer to one event; the waitlist is ordered by (queued_at, id)."""
 
     __tablename__ = "rsvps"
     __table_args__ = (
@@ -68,6 +68,7 @@ class Rsvp(db.Model):
         CheckConstraint(in_list("status", RSVP_STATUSES), name="status_known"),
         Index("ix_rsvps_event_id_status_created_at", "event_id", "status", "created_at"),
         Index("ix_rsvps_user_id", "user_id"),
+        Index("ix_rsvps_event_id_status_queued_at_id", "event_id", "status", "queued_at", "id"),
         # The chosen meeting point must belong to the same event; deleting it clears only the choice.
         ForeignKeyConstraint(
             ["meeting_point_id", "event_id"],
@@ -83,6 +84,8 @@ class Rsvp(db.Model):
     status: Mapped[str] = mapped_column(String(16))
     meeting_point_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = created_at_column()
+    # When this answer last joined the queue (set again when a cancelled RSVP is renewed).
+    queued_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 
     event: Mapped[Event] = relationship()

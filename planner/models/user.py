@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models._types import created_at_column
+from planner.models._types import GeoPointNoIndex, created_at_column
 
 
 class User(UserMixin, db.Model):
@@ -18,6 +18,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("email = lower(email) AND position('@' in email) > 1", name="email_lower"),
         CheckConstraint("length(btrim(display_name)) BETWEEN 1 AND 80", name="display_name_len"),
+        CheckConstraint("share_home_area OR home_area IS NULL", name="home_area_opt_in"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,6 +26,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = created_at_column()
+    # Opt-in, coarsened to a ~1 km grid, used only to suggest fair meeting points; never shown to anyone.
+    share_home_area: Mapped[bool] = mapped_column(default=False, server_default="false")
+    home_area = mapped_column(GeoPointNoIndex, nullable=True, deferred=True)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

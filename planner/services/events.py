@@ -1,14 +1,278 @@
-"""Events: listing upcoming outings (more rules arrive with the community issue)."""
+"""Events (outings): create, edit, cancel, read; times are stored in UTC with the event's IANA timezone."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from geoalchemy2.functions import ST_X, ST_Y
+from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from planner.models import Event, Group, Route, Rsvp
+from planner.models import Event, Group, Route, Rsvp, User
+from planner.models.event import DIFFICULTIES
+from planner.models.route import ACTIVITIES
+from planner.services import groups, permissions, routes
+from planner.services.errors import Conflict, NotFound, ServiceError
+
+MAX_CAPACITY = 10_000
+EVENT_FIELDS = ("title", "description", "starts_at", "ends_at", "timezone", "capacity", "activity",
+                "difficulty", "lat", "lon", "route_id")
+
+
+@lru_cache(maxsize=1)
+def _finder():
+    """The offline timezone polygon finder, loaded once per process."""
+    from timezonefinder import TimezoneFinder
+
+    return TimezoneFinder()
+
+
+def timezone_at(lat: float, lon: float) -> str:
+    """The IANA timezone at a point (offline lookup), or "UTC" at sea."""
+    return _finder().timezone_at(lat=lat, lng=lon) or "UTC"
+
+
+def clean_timezone(value) -> str:
+    """An IANA timezone name; 400 otherwise."""
+    if not isinstance(value, str) or value not in available_timezones():
+        raise ServiceError("invalid_timezone", "'timezone' must be an IANA name such as Europe/Berlin.", "timezone")
+    return value
+
+
+def parse_instant(value, field: str, tz_name: str) -> datetime:
+    """An aware UTC datetime from ISO 8601 text or a datetime; times without an offset are local to tz_name."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ServiceError("invalid_time", f"'{field}' must be ISO 8601, e.g. 2026-12-05T08:30:00+08:00.",
+                               field) from None
+    if not isinstance(value, datetime):
+        raise ServiceError("invalid_time", f"'{field}' is required (ISO 8601 with an offset).", field)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(tz_name))
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        raise ServiceError("invalid_time", f"'{field}' is out of range.", field) from None
+
+
+def _clean_capacity(value) -> int:
+    """A capacity from 1 to MAX_CAPACITY."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+        raise ServiceError("invalid_field", f"'capacity' must be a whole number from 1 to {MAX_CAPACITY}.", "capacity")
+    capacity = int(value)
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise ServiceError("invalid_field", f"'capacity' must be a whole number from 1 to {MAX_CAPACITY}.", "capacity")
+    return capacity
+
+
+def _attachable_route(route_id, group: Group, user: User, current: Event | None) -> Route | None:
+    """The route to attach: the one already attached, one of the group's or the user's own; None clears it."""
+    if route_id in (None, ""):
+        return None
+    route = db.session.get(Route, permissions.clean_id(route_id, "route_id"))
+    if route is not None and current is not None and route.id == current.route_id:
+        return route
+    if route is None or (route.group_id != group.id and route.owner_id != user.id):
+        raise ServiceError("invalid_route", "Attach one of this group's routes or one of your own.", "route_id")
+    return route
+
+
+def _choice(value, field: str, allowed: tuple[str, ...]) -> str:
+    """value if allowed, else 400."""
+    if value not in allowed:
+        raise ServiceError("invalid_field", f"'{field}' must be one of: {', '.join(allowed)}.", field)
+    return value
+
+
+def _place(data: dict, current: Event | None, route: Route | None) -> tuple[float, float] | None:
+    """The start (lat, lon): given, else the route's start, else unchanged (None) for an edit."""
+    if data.get("lat") not in (None, "") or data.get("lon") not in (None, ""):
+        return groups.clean_point(data.get("lat"), data.get("lon"))
+    if route is not None and (current is None or "route_id" in data):
+        start = to_shape(route.start_point)
+        return start.y, start.x
+    if current is None:
+        raise ServiceError("invalid_field", "Give the start point 'lat' and 'lon', or a route.", "lat")
+    return None
+
+
+def _columns(data: dict, group: Group, user: User, current: Event | None) -> dict:
+    """Validated event columns from data (all of them for a new event, the keys present for an edit)."""
+    route = _attachable_route(data.get("route_id"), group, user, current) if "route_id" in data or current is None \
+        else None
+    place = _place(data, current, route)
+    out: dict = {} if place is None else {"start": groups.point_wkt(*place)}
+    if "route_id" in data or current is None:
+        out["route_id"] = route.id if route else None
+    tz_given = data.get("timezone") not in (None, "")
+    if tz_given or current is None:
+        out["timezone"] = clean_timezone(data["timezone"]) if tz_given else timezone_at(*place)
+    tz_name = out.get("timezone") or current.timezone
+    for key in ("starts_at", "ends_at"):
+        if key in data or current is None:
+            out[key] = parse_instant(data.get(key), key, tz_name)
+    if "title" in data or current is None:
+        out["title"] = groups.clean_text(data.get("title"), "title", max_chars=200)
+    if "description" in data or current is None:
+        out["description"] = groups.clean_text(data.get("description"), "description", max_chars=10_000,
+                                               required=False)
+    if "capacity" in data or current is None:
+        out["capacity"] = _clean_capacity(data.get("capacity"))
+    if "activity" in data or current is None:
+        out["activity"] = _choice(data.get("activity") or (route.activity if route else "hiking"), "activity",
+                                  ACTIVITIES)
+    if "difficulty" in data:
+        out["difficulty"] = _choice(data["difficulty"], "difficulty", DIFFICULTIES) if data["difficulty"] else None
+    return out
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    """400 unless the event ends after it starts."""
+    if not starts_at < ends_at:
+        raise ServiceError("invalid_time", "'ends_at' must be after 'starts_at'.", "ends_at")
+
+
+def validate_new(group_id: int, user: User | None, data: dict) -> dict:
+    """The checked columns of a new event of a group; 401/403/404/400 as for create_event, nothing written."""
+    permissions.require_user(user)
+    group = permissions.visible_group(group_id, user)
+    user = permissions.require_staff(group, user)
+    columns = _columns(data, group, user, None)
+    _check_times(columns["starts_at"], columns["ends_at"])
+    return columns
+
+
+def create_event(group_id: int, user: User | None, data: dict) -> Event:
+    """A new outing of a group; organisers and the owner only."""
+    columns = validate_new(group_id, user, data)
+    event = Event(group_id=group_id, created_by_id=user.id, status="scheduled", **columns)
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def visible_event(event_id: int, user: User | None) -> Event:
+    """The event when its group is visible to user; 404 otherwise."""
+    event = permissions.get_row(Event, event_id)
+    if event is None or not permissions.can_view(event.group, user):
+        raise NotFound("not_found", "No such event.")
+    return event
+
+
+def staff_event(event_id: int, user: User | None) -> Event:
+    """The event when user organises its group; 401/404/403 otherwise."""
+    permissions.require_user(user)
+    event = visible_event(event_id, user)
+    permissions.require_staff(event.group, user)
+    return event
+
+
+def update_event(event_id: int, user: User | None, data: dict) -> Event:
+    """Change an outing; raising the capacity moves people up from the waitlist, lowering it drops no one."""
+    from planner.services import meeting_points, rsvp
+
+    event = staff_event(event_id, user)
+    columns = _columns({k: v for k, v in data.items() if k in EVENT_FIELDS}, event.group, user, event)
+    _check_times(columns.get("starts_at", event.starts_at), columns.get("ends_at", event.ends_at))
+    rsvp.lock_event(event.id)
+    for key, value in columns.items():
+        setattr(event, key, value)
+    db.session.flush()
+    if "route_id" in columns:
+        meeting_points.resnap(event)
+    rsvp.promote_waitlisted(event.id)
+    db.session.commit()
+    return event
+
+
+def cancel_event(event_id: int, user: User | None) -> Event:
+    """Mark an outing cancelled (RSVPs are kept; new ones are refused)."""
+    event = staff_event(event_id, user)
+    if event.status == "cancelled":
+        raise Conflict("already_cancelled", "This outing is already cancelled.")
+    event.status = "cancelled"
+    db.session.commit()
+    return event
+
+
+def attachable_routes(group_id: int, user_id: int) -> list[dict]:
+    """{id, name} of the routes an organiser may attach: the group's and their own, newest first."""
+    rows = db.session.execute(
+        select(Route.id, Route.name).where((Route.group_id == group_id) | (Route.owner_id == user_id))
+        .order_by(Route.created_at.desc(), Route.id.desc()).limit(200)
+    ).all()
+    return [{"id": r.id, "name": r.name} for r in rows]
+
+
+def form_values(event: Event) -> dict:
+    """An event's fields as the edit form shows them: times local to the event's timezone, without offset."""
+    zone, start = ZoneInfo(event.timezone), to_shape(event.start)
+    return {
+        "title": event.title, "description": event.description, "timezone": event.timezone,
+        "starts_at": event.starts_at.astimezone(zone).replace(tzinfo=None),
+        "ends_at": event.ends_at.astimezone(zone).replace(tzinfo=None),
+        "capacity": event.capacity, "activity": event.activity, "difficulty": event.difficulty or "",
+        "route_id": str(event.route_id or ""), "lat": f"{start.y:.6f}", "lon": f"{start.x:.6f}",
+    }
+
+
+def local_texts(event: Event) -> dict:
+    """{"starts", "ends"}: human local times of an event in its timezone."""
+    return {"starts": local_text(event.starts_at, event.timezone), "ends": local_text(event.ends_at, event.timezone)}
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z."""
+    return None if moment is None else moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def local_text(moment: datetime, tz_name: str) -> str:
+    """A human local time such as "Sat 05 Dec 2026, 08:30 CST"."""
+    local = moment.astimezone(ZoneInfo(tz_name))
+    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
+
+
+def event_dict(event: Event, user: User | None) -> dict:
+    """The API's event object (times in UTC with Z, plus the IANA timezone)."""
+    from planner.services import meeting_points, rsvp
+
+    start = to_shape(event.start)
+    counts = rsvp.counts(event.id)
+    return {
+        "id": event.id, "group_id": event.group_id, "title": event.title, "description": event.description,
+        "starts_at": iso_utc(event.starts_at), "ends_at": iso_utc(event.ends_at), "timezone": event.timezone,
+        "capacity": event.capacity, "going_count": counts["going"], "waitlist_count": counts["waitlisted"],
+        "spots_left": max(event.capacity - counts["going"], 0), "activity": event.activity,
+        "difficulty": event.difficulty, "lat": start.y, "lon": start.x, "status": event.status,
+        "route": routes.route_dict(event.route) if event.route else None,
+        "meeting_points": meeting_points.list_dicts(event),
+        "my_rsvp": rsvp.my_rsvp(event.id, user),
+    }
+
+
+def group_events(group_id: int, user: User | None, *, upcoming: bool = True, limit: int = 50) -> list[dict]:
+    """A visible group's outings (upcoming soonest first, or past latest first) as plain dicts."""
+    group = permissions.visible_group(group_id, user)
+    query = select(Event).where(Event.group_id == group.id)
+    if upcoming:
+        query = query.where(Event.ends_at > func.now()).order_by(Event.starts_at, Event.id)
+    else:
+        query = query.where(Event.ends_at <= func.now()).order_by(Event.starts_at.desc(), Event.id.desc())
+    return [_summary(e) for e in db.session.scalars(query.limit(limit))]
+
+
+def _summary(event: Event) -> dict:
+    """A short template-ready dict of one event."""
+    from planner.services import rsvp
+
+    going = rsvp.counts(event.id)["going"]
+    return {"id": event.id, "title": event.title, "starts_at": event.starts_at, "status": event.status,
+            "starts_at_text": local_text(event.starts_at, event.timezone), "activity": event.activity,
+            "spots_left": max(event.capacity - going, 0), "going_count": going}
 
 
 def upcoming_events(limit: int = 20) -> list[dict]:
@@ -34,19 +298,10 @@ def upcoming_events(limit: int = 20) -> list[dict]:
 
 def _event_row(row) -> dict:
     """A template-ready dict for one upcoming-event row."""
-    local: datetime = row.starts_at.astimezone(ZoneInfo(row.timezone))
     return {
-        "id": row.id,
-        "title": row.title,
-        "starts_at": row.starts_at,
-        "starts_at_text": local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or ""),
-        "activity": row.activity,
-        "difficulty": row.difficulty,
-        "group_id": row.group_id,
-        "group_name": row.group_name,
-        "lat": row.lat,
-        "lon": row.lon,
-        "length_m": row.length_m,
-        "ascent_m": row.ascent_m,
+        "id": row.id, "title": row.title, "starts_at": row.starts_at,
+        "starts_at_text": local_text(row.starts_at, row.timezone), "activity": row.activity,
+        "difficulty": row.difficulty, "group_id": row.group_id, "group_name": row.group_name,
+        "lat": row.lat, "lon": row.lon, "length_m": row.length_m, "ascent_m": row.ascent_m,
         "spots_left": max(row.capacity - row.going_count, 0),
     }

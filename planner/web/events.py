@@ -1,4 +1,168 @@
-"""Pages: events."""
-from flask import Blueprint
+"""Outing pages: create, edit and cancel; the event page with map, stats, profile, RSVP, meeting points, thread."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from planner.geo import maps
+from planner.geo.profile import elevation_svg
+from planner.services import discussion, events, meeting_points, permissions, routes, rsvp, suggestions
+from planner.services.errors import ServiceError
+from planner.web.community_forms import ActionForm, EventForm, MeetingPointForm, PostForm, RsvpForm
+from planner.web.groups import form_error, login_page, me
+from planner.web.maps import embed, tile_options
 
 bp = Blueprint("events", __name__)
+EVENT_FIELDS = ("title", "description", "starts_at", "ends_at", "timezone", "capacity", "activity", "difficulty",
+                "route_id", "lat", "lon")
+
+
+def _route_choices(group_id: int) -> list[tuple[str, str]]:
+    """Select options: no route, the group's routes and the user's own."""
+    options = events.attachable_routes(group_id, me().id)
+    return [("", "No route"), *((str(r["id"]), r["name"]) for r in options)]
+
+
+def _event_data(form: EventForm, group_id: int) -> dict:
+    """The service input from the event form, importing an uploaded GPX file as the route first."""
+    data = {key: form[key].data for key in EVENT_FIELDS}
+    upload = form.gpx.data
+    if upload and getattr(upload, "filename", ""):
+        # Check everything else before the import writes the route; the start may come from the file.
+        placeholder = {"lat": data["lat"] or 0, "lon": data["lon"] or 0, "timezone": data["timezone"] or "UTC"}
+        events.validate_new(group_id, me(), {**data, "route_id": None, **placeholder})
+        route = routes.import_gpx(me().id, upload.read(), name=data["title"], activity=data["activity"],
+                                  group_id=group_id)
+        data["route_id"] = route.id
+    return data
+
+
+@bp.route("/groups/<int:group_id>/events/new", methods=["GET", "POST"])
+@login_page
+def create(group_id: int):
+    """New outing form (organisers)."""
+    group = permissions.visible_group(group_id, me())
+    permissions.require_staff(group, me())
+    form = EventForm()
+    form.route_id.choices = _route_choices(group_id)
+    if form.validate_on_submit():
+        try:
+            event = events.create_event(group_id, me(), _event_data(form, group_id))
+        except ServiceError as error:
+            form_error(form, error if error.field != "file" else ServiceError(error.code, error.message, "gpx"))
+        else:
+            return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None, group_name=group.name), \
+        400 if form.errors else 200
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_page
+def edit(event_id: int):
+    """Edit an outing (organisers)."""
+    event = events.staff_event(event_id, me())
+    form = EventForm(data=events.form_values(event))
+    form.route_id.choices = _route_choices(event.group_id)
+    if form.validate_on_submit():
+        try:
+            events.update_event(event_id, me(), _event_data(form, event.group_id))
+        except ServiceError as error:
+            form_error(form, error if error.field != "file" else ServiceError(error.code, error.message, "gpx"))
+        else:
+            return redirect(url_for("events.show", event_id=event_id))
+    return render_template("events/form.html", form=form, event=event, group_name=event.group.name), \
+        400 if form.errors else 200
+
+
+def _event_map(event: dict, route):
+    """(map parts, folium variable name, profile SVG): the route with numbered meeting points, or the start."""
+    points = event["meeting_points"]
+    if route is not None:
+        data = routes.map_data(route)
+        m = maps.route_map(data["line"], km_marks=data["km_marks"], waypoints=data["waypoints"],
+                           meeting_points=points, **tile_options())
+        return embed(m), m.get_name(), elevation_svg(data["profile"])
+    m = maps.point_map(event["lat"], event["lon"], label=event["title"], zoom=13, **tile_options())
+    return embed(m), m.get_name(), ""
+
+
+@bp.get("/events/<int:event_id>")
+def show(event_id: int):
+    """The outing: map, stats, profile, RSVP, who is going, meeting points and the thread."""
+    event_row = events.visible_event(event_id, me())
+    event = events.event_dict(event_row, me())
+    event_map, map_name, profile_svg = _event_map(event, event_row.route)
+    is_member = permissions.active_role(event["group_id"], me()) is not None
+    is_staff = permissions.is_staff(event["group_id"], me())
+    rsvp_form = RsvpForm()
+    rsvp_form.meeting_point_id.choices += [(str(p["id"]), f'{p["number"]}. {p["name"]}')
+                                           for p in event["meeting_points"]]
+    return render_template(
+        "events/show.html", event=event, event_map=event_map, map_name=map_name, profile_svg=profile_svg,
+        group_name=event_row.group.name, local=events.local_texts(event_row),
+        is_staff=is_staff, is_member=is_member,
+        suggested=suggestions.suggestions(event_id, me()) if is_staff else [],
+        attendees=rsvp.attendees(event_id, me()) if is_member else None,
+        meeting_counts=rsvp.going_per_meeting_point(event_id), rsvp_form=rsvp_form,
+        point_form=MeetingPointForm(), action_form=ActionForm(), post_form=PostForm(),
+        thread=discussion.list_posts("event", event_id, me(), request.args.get("page")),
+        me_id=current_user.get_id(), post_url=url_for("events.post", event_id=event_id),
+    )
+
+
+@bp.post("/events/<int:event_id>/cancel")
+def cancel(event_id: int):
+    """Cancel the outing (organisers)."""
+    events.cancel_event(event_id, me())
+    flash("The outing is cancelled.", "info")
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@bp.post("/events/<int:event_id>/rsvp")
+def rsvp_going(event_id: int):
+    """RSVP: going, or on the waitlist."""
+    answer = rsvp.rsvp(event_id, me(), RsvpForm().meeting_point_id.data or None)
+    if answer["status"] == "going":
+        flash("You are going. See you there!", "success")
+    else:
+        flash(f"The outing is full: you are number {answer['waitlist_position']} on the waitlist.", "info")
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@bp.post("/events/<int:event_id>/rsvp/cancel")
+def rsvp_cancel(event_id: int):
+    """Withdraw your RSVP."""
+    rsvp.cancel(event_id, me())
+    flash("You are no longer going.", "info")
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@bp.post("/events/<int:event_id>/meeting-points")
+def add_point(event_id: int):
+    """Add a meeting point (organisers)."""
+    form = MeetingPointForm()
+    form.validate_on_submit()
+    data = {key: form[key].data for key in ("name", "lat", "lon", "place", "meet_at", "notes")}
+    try:
+        meeting_points.add(event_id, me(), data)
+    except ServiceError as error:
+        if error.status != 400:
+            raise
+        flash(f"Meeting point not added: {error.message}", "error")
+    return redirect(url_for("events.show", event_id=event_id) + "#meeting-points")
+
+
+@bp.post("/meeting-points/<int:point_id>/delete")
+def delete_point(point_id: int):
+    """Remove a meeting point (organisers)."""
+    event_id = meeting_points.event_id_of(point_id)
+    meeting_points.delete(point_id, me())
+    return redirect(url_for("events.show", event_id=event_id) + "#meeting-points")
+
+
+@bp.post("/events/<int:event_id>/posts")
+def post(event_id: int):
+    """Post on the outing's thread."""
+    form = PostForm()
+    created = discussion.create_post("event", event_id, me(), form.body.data, form.parent_id.data or None)
+    return redirect(url_for("events.show", event_id=event_id) + f"#post-{created.id}")

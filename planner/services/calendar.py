@@ -1,0 +1,68 @@
+"""An event as iCalendar (RFC 5545) and as GPX (the route plus the meeting points as waypoints)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from geoalchemy2.shape import to_shape
+from icalendar import Calendar, Event as IcsEvent, vGeo
+
+from planner.geo import gpx
+from planner.models import Event, User
+from planner.services import meeting_points, routes
+from planner.services.events import visible_event
+
+
+def _location(event: Event) -> tuple[str, float, float]:
+    """(text, lat, lon) of where to be first: the first meeting point along the route, else the start."""
+    points = meeting_points.ordered(event.id)
+    if points:
+        where = to_shape(points[0].point)
+        return f"{points[0].name} ({where.y:.5f}, {where.x:.5f})", where.y, where.x
+    start = to_shape(event.start)
+    return f"Start ({start.y:.5f}, {start.x:.5f})", start.y, start.x
+
+
+def event_ics(event_id: int, user: User | None, event_url: str) -> bytes:
+    """The event as a one-event VCALENDAR: DTSTART/DTEND in its timezone, LOCATION, GEO and URL."""
+    event = visible_event(event_id, user)
+    zone = ZoneInfo(event.timezone)
+    location, lat, lon = _location(event)
+    item = IcsEvent()
+    item.add("uid", f"event-{event.id}@planner")
+    item.add("dtstamp", datetime.now(timezone.utc))
+    item.add("dtstart", event.starts_at.astimezone(zone))
+    item.add("dtend", event.ends_at.astimezone(zone))
+    item.add("summary", event.title)
+    item.add("description", event.description or "")
+    item.add("location", location)
+    item.add("geo", vGeo((lat, lon)))
+    item.add("url", event_url)
+    item.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
+    calendar = Calendar()
+    calendar.add("prodid", "-//planner//outings//EN")
+    calendar.add("version", "2.0")
+    calendar.add_component(item)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _waypoints(event: Event) -> list[gpx.Waypoint]:
+    """The start (when there is no route) and the meeting points as GPX waypoints."""
+    out = []
+    if event.route is None:
+        start = to_shape(event.start)
+        out.append(gpx.Waypoint(lat=start.y, lon=start.x, ele_m=None, name="Start", description=event.title))
+    for number, point in enumerate(meeting_points.ordered(event.id), start=1):
+        where = to_shape(point.point)
+        out.append(gpx.Waypoint(lat=where.y, lon=where.x, ele_m=None, name=f"{number}. {point.name}",
+                                description=point.notes or None))
+    return out
+
+
+def event_gpx(event_id: int, user: User | None) -> bytes:
+    """GPX 1.1 of the event: its route's track (if any) and the meeting points as waypoints."""
+    event = visible_event(event_id, user)
+    if event.route is not None:
+        return routes.route_gpx(event.route, _waypoints(event))
+    return gpx.build_gpx(event.title, [], _waypoints(event), description=event.description or None)

@@ -1,0 +1,172 @@
+"""Discussion threads under every event and every group: Markdown posts, replies, edits, tombstones, pages.
+
+A page holds PAGE_SIZE top-level posts (oldest first) with all their replies, so a thread is never
+cut in two. Deleting a post leaves a tombstone (no author, no text) that keeps its replies in place.
+Posting needs active membership of the group; authors edit and delete their own posts; the
+group's organisers and owner may remove any post in it.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.models import Event, Group, Post, User
+from planner.services import groups, permissions
+from planner.services.errors import Forbidden, NotFound, ServiceError
+from planner.services.markdown import render_markdown
+
+PAGE_SIZE = 20
+MAX_BODY_CHARS = 10_000
+
+
+def thread_group(kind: str, thread_id: int, user: User | None) -> tuple[Group, dict]:
+    """The visible group owning an event's or a group's thread, and the Post filter {event_id|group_id: id}."""
+    if kind == "event":
+        from planner.services.events import visible_event
+
+        event: Event = visible_event(thread_id, user)
+        return event.group, {"event_id": event.id}
+    return permissions.visible_group(thread_id, user), {"group_id": thread_id}
+
+
+def _thread_clause(where: dict):
+    """SQL condition selecting one thread's posts."""
+    key, value = next(iter(where.items()))
+    return getattr(Post, key) == value
+
+
+def post_dict(post: Post) -> dict:
+    """The API's post object; a deleted post shows no author and no text."""
+    from planner.services.events import iso_utc
+
+    deleted = post.deleted_at is not None
+    author = None if deleted or post.author is None else {"id": post.author.id,
+                                                           "display_name": post.author.display_name}
+    return {"id": post.id, "parent_id": post.parent_id, "author": author,
+            "body_html": "" if deleted else post.body_html, "created_at": iso_utc(post.created_at),
+            "edited_at": iso_utc(post.edited_at), "deleted": deleted}
+
+
+def list_posts(kind: str, thread_id: int, user: User | None, page=1) -> dict:
+    """{posts: [...], next_page}: one page of top-level posts, each followed by its replies, depth first."""
+    page = _page(page)
+    _group, where = thread_group(kind, thread_id, user)
+    roots = list(db.session.scalars(
+        select(Post).where(_thread_clause(where), Post.parent_id.is_(None))
+        .order_by(Post.created_at, Post.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+    ))
+    more = len(roots) > PAGE_SIZE
+    roots = roots[:PAGE_SIZE]
+    children: dict[int, list[Post]] = {}
+    for reply in _replies_under([root.id for root in roots]):
+        children.setdefault(reply.parent_id, []).append(reply)
+    ordered: list[tuple[Post, int]] = []
+    stack = [(root, 0) for root in reversed(roots)]
+    while stack:
+        post, depth = stack.pop()
+        ordered.append((post, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(post.id, [])))
+    posts = [{**post_dict(post), "depth": depth} for post, depth in ordered]
+    return {"posts": posts, "next_page": page + 1 if more else None}
+
+
+def _replies_under(root_ids: list[int]) -> list[Post]:
+    """Every reply below the given posts, at any depth, oldest first (one recursive query)."""
+    if not root_ids:
+        return []
+    tree = select(Post.id).where(Post.id.in_(root_ids)).cte("tree", recursive=True)
+    tree = tree.union_all(select(Post.id).where(Post.parent_id == tree.c.id))
+    return list(db.session.scalars(
+        select(Post).where(Post.id.in_(select(tree.c.id)), Post.parent_id.is_not(None))
+        .order_by(Post.created_at, Post.id)
+    ))
+
+
+def _page(value) -> int:
+    """A page number from 1; 400 otherwise."""
+    if value in (None, ""):
+        return 1
+    if isinstance(value, bool) or not str(value).isdigit() or not 1 <= int(value) <= 100_000:
+        raise ServiceError("invalid_field", "'page' must be a whole number from 1.", "page")
+    return int(value)
+
+
+def _body(value) -> tuple[str, str]:
+    """(Markdown, sanitised HTML) of a post body."""
+    body_md = groups.clean_text(value, "body", max_chars=MAX_BODY_CHARS)
+    return body_md, render_markdown(body_md)
+
+
+def create_post(kind: str, thread_id: int, user: User | None, body, parent_id=None) -> Post:
+    """A new post or reply on a thread; active members of the group only."""
+    permissions.require_user(user)
+    group, where = thread_group(kind, thread_id, user)
+    user = permissions.require_member(group, user)
+    body_md, body_html = _body(body)
+    parent = _parent(where, parent_id)
+    post = Post(author_id=user.id, parent_id=parent, body_md=body_md, body_html=body_html, **where)
+    db.session.add(post)
+    db.session.commit()
+    return post
+
+
+def _parent(where: dict, parent_id) -> int | None:
+    """The id of the post replied to, checked to be on the same thread."""
+    if parent_id in (None, ""):
+        return None
+    post_id = permissions.clean_id(parent_id, "parent_id")
+    if db.session.scalar(select(Post.id).where(Post.id == post_id, _thread_clause(where))) is None:
+        raise ServiceError("invalid_parent", "Reply to a post on the same thread.", "parent_id")
+    return post_id
+
+
+def _visible_post(post_id: int, user: User | None) -> tuple[Post, Group]:
+    """A live post whose thread user may see, and its group."""
+    post = permissions.get_row(Post, post_id)
+    if post is None or post.deleted_at is not None:
+        raise NotFound("not_found", "No such post.")
+    kind, thread_id = ("event", post.event_id) if post.event_id else ("group", post.group_id)
+    group, _where = thread_group(kind, thread_id, user)
+    return post, group
+
+
+def edit_post(post_id: int, user: User | None, body) -> Post:
+    """Change a post's text (its author only); it is then marked edited."""
+    user = permissions.require_user(user)
+    post, _group = _visible_post(post_id, user)
+    if post.author_id != user.id:
+        raise Forbidden("author_only", "Only the author may edit a post.")
+    post.body_md, post.body_html = _body(body)
+    post.edited_at = datetime.now(timezone.utc)
+    db.session.commit()
+    return post
+
+
+def editable_body(post_id: int, user: User | None) -> str:
+    """The Markdown of a post for its author to edit; 403 for anyone else."""
+    user = permissions.require_user(user)
+    post, _group = _visible_post(post_id, user)
+    if post.author_id != user.id:
+        raise Forbidden("author_only", "Only the author may edit a post.")
+    return post.body_md
+
+
+def delete_post(post_id: int, user: User | None) -> None:
+    """Replace a post by a tombstone: its author, or an organiser or the owner of the group."""
+    user = permissions.require_user(user)
+    post, group = _visible_post(post_id, user)
+    if post.author_id != user.id and not permissions.is_staff(group.id, user):
+        raise Forbidden("forbidden", "Only the author or the group's organisers may remove a post.")
+    post.deleted_at = datetime.now(timezone.utc)
+    post.body_md, post.body_html = "", ""
+    db.session.commit()
+
+
+def thread_of(post_id: int) -> tuple[str, int]:
+    """("event"|"group", id) of the thread a post is on; 404 when there is no such post."""
+    post = permissions.get_row(Post, post_id)
+    if post is None:
+        raise NotFound("not_found", "No such post.")
+    return ("event", post.event_id) if post.event_id else ("group", post.group_id)

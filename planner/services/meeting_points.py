@@ -1,0 +1,203 @@
+"""Meeting points: placed by coordinates or place name, snapped to the event's route, ordered along it.
+
+Snapping: ST_LineLocatePoint finds the fraction of the route line (as a 2-D geometry in degrees)
+nearest to the point, and along_m is the spheroidal length (ST_Length on geography) of the line
+from its start up to that fraction. Multiplying the fraction by the whole spheroidal length would
+be simpler but wrong by up to 1 − cos(latitude) of the length for routes that turn (7 % at the
+corner of an L-shaped route at 30°N, 750 m in 11 km); measuring the sub-line removes that error.
+What remains is that "nearest" is judged in planar degrees: for a point off the route the foot can
+slide along the line by up to about off_route_m × (1 − cos latitude) — 13 m for a point 100 m off
+a route at 30°N, and nothing for points on the route. off_route_m is the spheroidal ST_Distance
+from the point to the route line.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from geoalchemy2.shape import to_shape
+from sqlalchemy import func, select
+
+from planner.extensions import db
+from planner.geo.stats import estimate_duration_s
+from planner.models import Event, MeetingPoint, Route, User
+from planner.services import geocode, groups, permissions
+from planner.services.errors import NotFound, ServiceError
+
+FIELDS = ("name", "lat", "lon", "meet_at", "notes", "place")
+
+
+def _snap(route_id: int, lat: float, lon: float) -> tuple[float, float]:
+    """(along_m, off_route_m) of a point against a route's full line."""
+    here = func.ST_GeogFromText(groups.point_wkt(lat, lon))
+    line_2d = func.ST_Force2D(func.geometry(Route.line))
+    before = func.ST_LineSubstring(line_2d, 0.0, func.ST_LineLocatePoint(line_2d, func.geometry(here)))
+    row = db.session.execute(
+        select(
+            func.ST_Length(func.geography(before)).label("along_m"),
+            func.ST_Distance(Route.line, here).label("off_route_m"),
+        ).where(Route.id == route_id)
+    ).one()
+    return float(row.along_m), float(row.off_route_m)
+
+
+def _where(data: dict) -> tuple[float, float] | None:
+    """(lat, lon) from coordinates, or from a place name through the geocoder (offline gazetteer fallback)."""
+    if data.get("lat") not in (None, "") or data.get("lon") not in (None, ""):
+        return groups.clean_point(data.get("lat"), data.get("lon"))
+    place = data.get("place")
+    if place in (None, ""):
+        return None
+    places = geocode.geocode(groups.clean_text(place, "place", max_chars=200))
+    if not places:
+        raise ServiceError("place_not_found", "No place of that name was found; click the map instead.", "place")
+    return places[0].lat, places[0].lon
+
+
+def _columns(event: Event, data: dict, partial: bool) -> dict:
+    """Validated meeting-point columns (snapped when the event has a route)."""
+    from planner.services.events import parse_instant
+
+    out: dict = {}
+    if "name" in data or not partial:
+        out["name"] = groups.clean_text(data.get("name"), "name", max_chars=120)
+    if "notes" in data or not partial:
+        out["notes"] = groups.clean_text(data.get("notes"), "notes", max_chars=2000, required=False)
+    if "meet_at" in data or not partial:
+        out["meet_at"] = parse_instant(data["meet_at"], "meet_at", event.timezone) if data.get("meet_at") else None
+    where = _where(data)
+    if where is None and not partial:
+        raise ServiceError("invalid_field", "Give 'lat' and 'lon', a 'place' name, or click the map.", "lat")
+    if where is not None:
+        out["point"] = groups.point_wkt(*where)
+        along_m, off_route_m = _snap(event.route_id, *where) if event.route_id else (None, None)
+        out.update(along_m=along_m, off_route_m=off_route_m)
+    return out
+
+
+def add(event_id: int, user: User | None, data: dict) -> MeetingPoint:
+    """A new meeting point of an event; its organisers only."""
+    from planner.services.events import staff_event
+
+    event = staff_event(event_id, user)
+    point = MeetingPoint(event_id=event.id, **_columns(event, data, partial=False))
+    db.session.add(point)
+    db.session.commit()
+    return point
+
+
+def _staff_point(point_id: int, user: User | None) -> MeetingPoint:
+    """A meeting point the user organises; 404/401/403 otherwise."""
+    from planner.services.events import staff_event
+
+    permissions.require_user(user)
+    point = permissions.get_row(MeetingPoint, point_id)
+    if point is None:
+        raise NotFound("not_found", "No such meeting point.")
+    staff_event(point.event_id, user)
+    return point
+
+
+def update(point_id: int, user: User | None, data: dict) -> MeetingPoint:
+    """Change any field of a meeting point; organisers only."""
+    point = _staff_point(point_id, user)
+    for key, value in _columns(point.event, {k: v for k, v in data.items() if k in FIELDS}, True).items():
+        setattr(point, key, value)
+    db.session.commit()
+    return point
+
+
+def delete(point_id: int, user: User | None) -> None:
+    """Remove a meeting point; RSVPs that chose it keep going without one."""
+    point = _staff_point(point_id, user)
+    db.session.delete(point)
+    db.session.commit()
+
+
+def event_id_of(point_id: int) -> int:
+    """The event a meeting point belongs to; 404 when there is no such point."""
+    point = permissions.get_row(MeetingPoint, point_id)
+    if point is None:
+        raise NotFound("not_found", "No such meeting point.")
+    return point.event_id
+
+
+def resnap(event: Event) -> None:
+    """Recompute along_m/off_route_m of an event's points after its route changed; no commit."""
+    for point in db.session.scalars(select(MeetingPoint).where(MeetingPoint.event_id == event.id)):
+        where = to_shape(point.point)
+        snapped = _snap(event.route_id, where.y, where.x) if event.route_id else (None, None)
+        point.along_m, point.off_route_m = snapped
+
+
+def ordered(event_id: int) -> list[MeetingPoint]:
+    """An event's meeting points along the route (then by time, then as added)."""
+    return list(db.session.scalars(
+        select(MeetingPoint).where(MeetingPoint.event_id == event_id)
+        .order_by(MeetingPoint.along_m.asc().nulls_last(), MeetingPoint.meet_at.asc().nulls_last(), MeetingPoint.id)
+    ))
+
+
+def point_dict(point: MeetingPoint) -> dict:
+    """The API's meeting-point object."""
+    from planner.services.events import iso_utc
+
+    where = to_shape(point.point)
+    return {"id": point.id, "name": point.name, "lat": where.y, "lon": where.x, "meet_at": iso_utc(point.meet_at),
+            "notes": point.notes, "along_m": _round(point.along_m), "off_route_m": _round(point.off_route_m)}
+
+
+def _round(value: float | None) -> float | None:
+    """Metres to 0.1, keeping None."""
+    return None if value is None else round(value, 1)
+
+
+def list_dicts(event: Event) -> list[dict]:
+    """An event's meeting points in order, each with its number and estimated arrival."""
+    from planner.services.events import iso_utc, local_text
+
+    out = []
+    for number, point in enumerate(ordered(event.id), start=1):
+        arrival = estimated_arrival(event, point.along_m)
+        out.append({
+            **point_dict(point), "number": number, "estimated_arrival_at": iso_utc(arrival),
+            "meet_at_text": local_text(point.meet_at, event.timezone) if point.meet_at else None,
+            "estimated_arrival_text": local_text(arrival, event.timezone) if arrival else None,
+        })
+    return out
+
+
+def visible_list(event_id: int, user: User | None) -> list[dict]:
+    """The meeting points of an event visible to user."""
+    from planner.services.events import visible_event
+
+    return list_dicts(visible_event(event_id, user))
+
+
+def climb_until_m(profile: list, along_m: float) -> tuple[float, float]:
+    """(ascent_m, descent_m) summed over the elevation profile from the start up to along_m."""
+    ascent_m = descent_m = 0.0
+    for (d0, e0), (d1, e1) in zip(profile, profile[1:]):
+        if d0 >= along_m or e0 is None or e1 is None:
+            continue
+        share = 1.0 if d1 <= along_m else (along_m - d0) / (d1 - d0)
+        rise = (e1 - e0) * share
+        ascent_m, descent_m = ascent_m + max(rise, 0.0), descent_m + max(-rise, 0.0)
+    return ascent_m, descent_m
+
+
+def estimated_arrival(event: Event, along_m: float | None) -> datetime | None:
+    """When the group reaches along_m, from the start time and the route's pace model (None without a route).
+
+    The climb so far comes from the stored elevation profile, scaled so that the whole profile gives
+    the route's own ascent and descent; the time is planner.geo.stats.estimate_duration_s.
+    """
+    route = event.route
+    if route is None or along_m is None:
+        return None
+    profile = [tuple(pair) for pair in route.profile]
+    ascent_m, descent_m = climb_until_m(profile, along_m)
+    total_up, total_down = climb_until_m(profile, route.length_m + 1.0)
+    ascent_m *= (route.ascent_m or 0.0) / total_up if total_up else 0.0
+    descent_m *= (route.descent_m or 0.0) / total_down if total_down else 0.0
+    seconds = estimate_duration_s(along_m, ascent_m, descent_m, route.activity)
+    return event.starts_at + timedelta(seconds=seconds)

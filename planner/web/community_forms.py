@@ -1,0 +1,91 @@
+"""Flask-WTF forms for groups, outings, RSVPs, meeting points and posts (each carries a CSRF token).
+
+Fields are only checked for shape here; the services enforce the rules and their messages land on
+the matching field.
+"""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from planner.models.event import DIFFICULTIES
+from planner.models.group import INTERESTS, VISIBILITIES
+from planner.models.route import ACTIVITIES
+
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(value, label) pairs for a select."""
+    return [(value, value.replace("_", " ").capitalize()) for value in values]
+
+
+class ActionForm(FlaskForm):
+    """An empty form: buttons that change state (join, leave, cancel, delete) POST with a CSRF token."""
+
+
+class GroupForm(FlaskForm):
+    """Create or edit a group."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    interest = SelectField("Interest", choices=_choices(INTERESTS))
+    description = TextAreaField("Description", validators=[Length(max=5000)])
+    visibility = SelectField("Visibility", choices=_choices(VISIBILITIES))
+    lat = StringField("Home area latitude", validators=[DataRequired()])
+    lon = StringField("Home area longitude", validators=[DataRequired()])
+
+
+class EventForm(FlaskForm):
+    """Create or edit an outing; times are local to the event's timezone."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Length(max=10_000)])
+    starts_at = DateTimeLocalField("Starts (local time)", format=LOCAL_FORMATS, validators=[DataRequired()])
+    ends_at = DateTimeLocalField("Ends (local time)", format=LOCAL_FORMATS, validators=[DataRequired()])
+    timezone = StringField("Timezone (blank: the one at the start point)", validators=[Length(max=64)])
+    capacity = IntegerField("Capacity", validators=[DataRequired(), NumberRange(min=1, max=10_000)])
+    activity = SelectField("Activity", choices=_choices(ACTIVITIES))
+    difficulty = SelectField("Difficulty", choices=[("", "—"), *_choices(DIFFICULTIES)])
+    route_id = SelectField("Route", choices=[("", "No route")], validate_choice=False)
+    gpx = FileField("…or upload a GPX file now")
+    lat = StringField("Start latitude (blank: the route's start)")
+    lon = StringField("Start longitude")
+
+
+class RsvpForm(FlaskForm):
+    """Say you are going, optionally choosing where you join."""
+
+    meeting_point_id = SelectField("Where I join", choices=[("", "At the start")], validate_choice=False)
+
+
+class MeetingPointForm(FlaskForm):
+    """Add a meeting point: click the map (fills lat/lon), type coordinates, or give a place name."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    lat = StringField("Latitude")
+    lon = StringField("Longitude")
+    place = StringField("…or a place name", validators=[Length(max=200)])
+    meet_at = DateTimeLocalField("Time (local)", format=LOCAL_FORMATS, validators=[Optional()])
+    notes = TextAreaField("Notes", validators=[Length(max=2000)])
+
+
+class PostForm(FlaskForm):
+    """Write a post or a reply (Markdown)."""
+
+    body = TextAreaField("Message (Markdown)", validators=[DataRequired(), Length(max=10_000)])
+    parent_id = HiddenField()
+
+
+class RoleForm(FlaskForm):
+    """Change a member's role (owner only)."""
+
+    role = SelectField("Role", choices=[("member", "Member"), ("organiser", "Organiser"), ("owner", "Owner")])
+
+
+class HomeAreaForm(FlaskForm):
+    """Share an approximate home area for fair meeting points."""
+
+    lat = StringField("Latitude", validators=[DataRequired()])
+    lon = StringField("Longitude", validators=[DataRequired()])

@@ -1,0 +1,130 @@
+"""RSVP rules: going until capacity, a gap-free waitlist, promotion on cancel and on more capacity."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from planner.services import rsvp
+from planner.services.errors import Conflict, NotFound, ServiceError, Unauthorized
+from tests import factories
+
+
+@pytest.fixture
+def full_event(cast):
+    """An outing of the cast's group with capacity 2 and four people answering in order."""
+    event = factories.event(cast.group, capacity=2)
+    people = [factories.user(f"Person {i}") for i in range(4)]
+    answers = [rsvp.rsvp(event.id, person) for person in people]
+    return event, people, answers
+
+
+def _statuses(event_id, people):
+    return [(rsvp.my_rsvp(event_id, p) or {}).get("status") for p in people]
+
+
+class TestRsvp:
+    def test_going_until_capacity_then_waitlisted_with_positions(self, full_event):
+        _event, _people, answers = full_event
+        assert [a["status"] for a in answers] == ["going", "going", "waitlisted", "waitlisted"]
+        assert [a.get("waitlist_position") for a in answers] == [None, None, 1, 2]
+
+    def test_answering_again_keeps_the_place(self, full_event):
+        event, people, _answers = full_event
+        assert rsvp.rsvp(event.id, people[3])["waitlist_position"] == 2
+        assert rsvp.counts(event.id) == {"going": 2, "waitlisted": 2}
+
+    def test_a_public_group_is_joined_on_rsvp(self, cast, full_event):
+        from planner.services.permissions import active_role
+
+        _event, people, _answers = full_event
+        assert active_role(cast.group.id, people[0]) == "member"
+
+    def test_a_private_group_needs_active_membership(self, private_cast):
+        event = factories.event(private_cast.group)
+        with pytest.raises(NotFound):
+            rsvp.rsvp(event.id, private_cast.outsider)
+        assert rsvp.rsvp(event.id, private_cast.member)["status"] == "going"
+
+    def test_a_cancelled_outing_refuses_rsvps_and_nobody_joins_the_group(self, cast):
+        from planner.services.permissions import membership
+
+        event = factories.event(cast.group, status="cancelled")
+        with pytest.raises(Conflict) as error:
+            rsvp.rsvp(event.id, cast.outsider)
+        assert error.value.code == "event_cancelled"
+        assert membership(cast.group.id, cast.outsider) is None
+
+    def test_a_finished_outing_refuses_rsvps(self, cast):
+        past = datetime.now(timezone.utc) - timedelta(days=2)
+        event = factories.event(cast.group, starts_at=past, ends_at=past + timedelta(hours=2))
+        with pytest.raises(Conflict):
+            rsvp.rsvp(event.id, cast.member)
+
+    def test_anonymous_is_refused(self, cast):
+        event = factories.event(cast.group)
+        with pytest.raises(Unauthorized):
+            rsvp.rsvp(event.id, None)
+
+    def test_a_meeting_point_of_another_event_is_refused(self, cast):
+        from planner.services import meeting_points
+
+        event, other = factories.event(cast.group), factories.event(cast.group)
+        point = meeting_points.add(other.id, cast.owner, {"name": "Elsewhere", "lat": 30.2, "lon": 120.1})
+        with pytest.raises(ServiceError) as error:
+            rsvp.rsvp(event.id, cast.member, point.id)
+        assert error.value.field == "meeting_point_id"
+        assert rsvp.my_rsvp(event.id, cast.member) is None
+
+
+class TestCancel:
+    def test_cancelling_moves_the_first_on_the_waitlist_up(self, full_event):
+        event, people, _answers = full_event
+        assert rsvp.cancel(event.id, people[0]) == {"status": "cancelled"}
+        assert _statuses(event.id, people) == [None, "going", "going", "waitlisted"]
+        assert rsvp.my_rsvp(event.id, people[3])["waitlist_position"] == 1
+
+    def test_coming_back_after_cancelling_joins_the_end_of_the_queue(self, full_event):
+        event, people, _answers = full_event
+        rsvp.cancel(event.id, people[0])
+        assert rsvp.rsvp(event.id, people[0]) == {"status": "waitlisted", "waitlist_position": 2,
+                                                  "meeting_point_id": None}
+
+    def test_cancelling_without_an_rsvp_is_404(self, cast):
+        event = factories.event(cast.group)
+        with pytest.raises(NotFound):
+            rsvp.cancel(event.id, cast.member)
+
+
+class TestCapacityChange:
+    def test_raising_capacity_promotes_lowering_never_drops(self, cast, full_event):
+        from planner.services import events
+
+        event, people, _answers = full_event
+        events.update_event(event.id, cast.owner, {"capacity": 3})
+        assert _statuses(event.id, people) == ["going", "going", "going", "waitlisted"]
+        events.update_event(event.id, cast.owner, {"capacity": 1})
+        assert _statuses(event.id, people) == ["going", "going", "going", "waitlisted"]
+        assert events.event_dict(event, cast.owner)["spots_left"] == 0
+        rsvp.cancel(event.id, people[0])
+        assert _statuses(event.id, people) == [None, "going", "going", "waitlisted"]
+
+
+class TestRsvpApi:
+    def test_post_and_delete_answer_as_the_contract_says(self, client, cast):
+        from tests.community.conftest import bearer
+
+        event = factories.event(cast.group, capacity=1)
+        url = f"/api/v1/events/{event.id}/rsvp"
+        assert client.post(url, headers=bearer(cast.member)).get_json()["status"] == "going"
+        waiting = client.post(url, headers=bearer(cast.outsider)).get_json()
+        assert (waiting["status"], waiting["waitlist_position"]) == ("waitlisted", 1)
+        assert client.delete(url, headers=bearer(cast.member)).get_json() == {"status": "cancelled"}
+        mine = client.get(f"/api/v1/events/{event.id}", headers=bearer(cast.outsider)).get_json()["my_rsvp"]
+        assert mine["status"] == "going"
+
+    def test_a_body_that_is_not_an_object_is_400(self, client, cast):
+        from tests.community.conftest import bearer
+
+        event = factories.event(cast.group)
+        response = client.post(f"/api/v1/events/{event.id}/rsvp", data="[1]", content_type="application/json",
+                               headers=bearer(cast.member))
+        assert response.status_code == 400
