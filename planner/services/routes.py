@@ -199,6 +199,13 @@ def route_gpx(route: Route, extra_waypoints: list[gpx.Waypoint] = ()) -> bytes:
     return gpx.build_gpx(route.name, [_segment(line_coords(route))], waypoints, description=route.description or None)
 
 
+def point_along(route: Route, fraction: float) -> tuple[float, float]:
+    """(lat, lon) of the point a fraction (0..1) of the way along the route's line."""
+    point = func.ST_LineInterpolatePoint(func.ST_Force2D(func.geometry(Route.line)), fraction)
+    row = db.session.execute(select(func.ST_Y(point), func.ST_X(point)).where(Route.id == route.id)).one()
+    return float(row[0]), float(row[1])
+
+
 def map_data(route: Route) -> dict:
     """What a route map and profile need: display line, km marks, waypoints and the elevation profile."""
     line = line_coords(route, display=True)

@@ -11,11 +11,11 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from planner.extensions import db
 from planner.models import Event, Group, MeetingPoint, Membership, Post, Route, Rsvp, User
-from planner.services import accounts, routes
+from planner.services import accounts, meeting_points, routes, rsvp
 from planner.services.markdown import render_markdown
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_routes"
@@ -94,7 +94,7 @@ def run() -> dict[str, int]:
         group = _group(demo, users, created)
         route = _route(demo, group, users[demo.owner], created)
         event = _event(demo, group, route, users[demo.owner], created)
-        _meeting_points(event, route, created)
+        _meeting_points(event, route, users[demo.owner], created)
         _rsvps(event, [users[k] for k in demo.members], created)
         _posts(group, event, users[demo.owner], [users[k] for k in demo.members], created)
     db.session.commit()
@@ -165,31 +165,27 @@ def _event(demo: DemoGroup, group: Group, route: Route, owner: User, created: Co
     return event
 
 
-def _meeting_points(event: Event, route: Route, created: Counter) -> None:
-    """A meeting point at the start and one about 40 % along the route."""
-    for name, fraction in (("Start", 0.0), ("Halfway regroup", 0.4)):
+def _meeting_points(event: Event, route: Route, owner: User, created: Counter) -> None:
+    """A meeting point at the start and one about 40 % along the route, snapped by the meeting-point service."""
+    for name, fraction, notes in (("Start", 0.0, "Look for the green flag."),
+                                  ("Halfway regroup", 0.4, "Short break; late joiners welcome.")):
         exists = db.session.scalar(select(MeetingPoint.id).where(MeetingPoint.event_id == event.id,
                                                                  MeetingPoint.name == name))
         if exists is not None:
             continue
-        db.session.execute(text(
-            "INSERT INTO meeting_points (event_id, name, point, meet_at, notes, along_m, off_route_m) "
-            "SELECT :event_id, :name, geography(ST_LineInterpolatePoint(ST_Force2D(geometry(line)), :fraction)), "
-            ":meet_at, :notes, :fraction * length_m, 0 FROM routes WHERE id = :route_id"),
-            {"event_id": event.id, "name": name, "fraction": fraction, "route_id": route.id,
-             "meet_at": event.starts_at + timedelta(seconds=fraction * route.estimated_duration_s),
-             "notes": "Look for the green flag." if fraction == 0 else "Short break; late joiners welcome."})
+        lat, lon = routes.point_along(route, fraction)
+        meet_at = event.starts_at + timedelta(seconds=round(fraction * route.estimated_duration_s, -2))
+        meeting_points.add(event.id, owner, {"name": name, "lat": lat, "lon": lon, "notes": notes,
+                                             "meet_at": meet_at.isoformat()})
         created["meeting points"] += 1
-    db.session.commit()
 
 
 def _rsvps(event: Event, members: list[User], created: Counter) -> None:
-    """Members going to the demo outing."""
-    for user in members[: event.capacity]:
+    """Members going to the demo outing (through the RSVP service, so the waitlist rules apply)."""
+    for user in members:
         if db.session.scalar(select(Rsvp.id).where(Rsvp.event_id == event.id, Rsvp.user_id == user.id)) is None:
-            db.session.add(Rsvp(event_id=event.id, user_id=user.id, status="going"))
+            rsvp.rsvp(event.id, user)
             created["rsvps"] += 1
-    db.session.commit()
 
 
 def _posts(group: Group, event: Event, owner: User, members: list[User], created: Counter) -> None:

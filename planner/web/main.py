@@ -16,7 +16,7 @@ def home():
     upcoming = events.upcoming_events(limit=30)
     markers = [
         {"id": e["id"], "lat": e["lat"], "lon": e["lon"], "title": e["title"],
-         "url": url_for("main.home") + f"#event-{e['id']}", "starts_at_text": e["starts_at_text"]}
+         "url": url_for("events.show", event_id=e["id"]), "starts_at_text": e["starts_at_text"]}
         for e in upcoming
     ]
     event_map = embed(maps.events_map(markers, **tile_options()))
