@@ -26,7 +26,8 @@ def from_env() -> dict:
     max_upload_bytes = _int("PLANNER_MAX_UPLOAD_BYTES", 20 * MB)
     return {
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", ""),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pool_pre_ping: it costs a round trip per request; stale connections are recycled instead.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
         # A random key per process is safe but logs everyone out on restart: set SECRET_KEY in production.
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,7 +1,7 @@
 """Rate limits on the endpoints worth abusing, kept in one table: endpoint -> config key of its limit."""
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from planner.extensions import limiter
 
@@ -27,6 +27,12 @@ def _limit_of(config_key: str):
 # Flask-Limiter registers a decorated limit by the view's name, process-wide: wrap each view once, so
 # several apps in one process (tests, scripts) do not count every hit once per app.
 _wrapped: dict[object, object] = {}
+
+
+@limiter.request_filter
+def _reads_are_never_limited() -> bool:
+    """Every limit is on a write: skip the limiter's work entirely for reads (the hot discovery paths)."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
 
 
 def apply_rate_limits(app: Flask, endpoints: dict[str, str] = LIMITED_ENDPOINTS) -> None:

@@ -1,4 +1,128 @@
-"""Pages: explore."""
-from flask import Blueprint
+"""The explore page: find outings, groups and routes near a place, nearest first, beside a map.
+
+The whole query lives in the URL (a GET form), so a search can be shared and reloaded. The map's
+event markers are not inlined: static/js/explore.js loads them from GET /api/v1/events?bbox= as the
+map moves.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, render_template, request, url_for
+
+from planner.geo import maps
+from planner.models.event import DIFFICULTIES
+from planner.models.group import INTERESTS
+from planner.models.route import ACTIVITIES
+from planner.services import search, validation
+from planner.services.errors import ServiceError
+from planner.services.geocode import geocode
+from planner.web.maps import embed, tile_options
 
 bp = Blueprint("explore", __name__)
+
+KINDS = ("events", "groups", "routes")
+PAGE_SIZE = 20
+DEFAULT_RADIUS_KM = 25.0
+MIN_RADIUS_KM, MAX_RADIUS_KM = 1.0, 200.0
+# The parameters the page understands; anything else in the URL is ignored.
+FIELDS = ("q", "lat", "lon", "radius_km", "what", "activity", "interest", "difficulty", "from", "to",
+          "min_length_km", "max_length_km", "has_spots")
+WORLD_VIEW = ((20.0, 0.0), 2)
+
+
+def _place(args: Mapping[str, str]) -> tuple[dict | None, list[dict]]:
+    """The search centre ({name, lat, lon}) from q (geocoded) or lat/lon, and the other matches of q."""
+    q = (args.get("q") or "").strip()
+    if q:
+        places = [p.as_dict() for p in geocode(q)]
+        if not places:
+            raise ServiceError("place_not_found", f"No place called “{q}” was found. Try a city name.", "q")
+        return places[0], places[1:]
+    if args.get("lat") or args.get("lon"):
+        lat, lon = validation.latlon(args)
+        return {"name": "your location", "lat": lat, "lon": lon, "country": "", "source": "browser"}, []
+    return None, []
+
+
+def _radius_m(args: Mapping[str, str]) -> float:
+    """The page's radius: 1 to 200 km, in metres."""
+    radius_m = validation.radius_m(args, "radius_km", DEFAULT_RADIUS_KM)
+    if not MIN_RADIUS_KM * 1000 <= radius_m <= MAX_RADIUS_KM * 1000:
+        raise ServiceError("out_of_range", f"Radius must be {MIN_RADIUS_KM:g} to {MAX_RADIUS_KM:g} km.", "radius_km")
+    return radius_m
+
+
+def _local_time_text(row: Mapping) -> str:
+    """The event's start in its own time zone, e.g. "Sat 05 Dec 2026, 08:30 CST"."""
+    local = row["starts_at"].astimezone(ZoneInfo(row["timezone"]))
+    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
+
+
+def _results(kind: str, args: Mapping[str, str], place: dict, page: int) -> tuple[list[dict], bool]:
+    """One page of results of kind near place, nearest first, and whether a next page exists."""
+    lat, lon, radius_m = place["lat"], place["lon"], _radius_m(args)
+    window = {"limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE}
+    if kind == "groups":
+        rows = search.groups_nearby(lat, lon, radius_m, interest=validation.choice(args, "interest", INTERESTS),
+                                    **window)
+    elif kind == "routes":
+        min_length_m, max_length_m = validation.length_range_m(args)
+        rows = search.routes_nearby(lat, lon, radius_m, activity=validation.choice(args, "activity", ACTIVITIES),
+                                    min_length_m=min_length_m, max_length_m=max_length_m, **window)
+    else:
+        rows = search.events_nearby(lat, lon, radius_m, search.event_filters(args), **window)
+        details = search.event_details([row["id"] for row in rows])
+        rows = [{**row, **details.get(row["id"], {}), "starts_at_text": _local_time_text(row)} for row in rows]
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _shown_radius_km(args: Mapping[str, str]) -> float:
+    """The radius to show: the requested one when valid, else the default."""
+    try:
+        return _radius_m(args) / 1000
+    except ServiceError:
+        return DEFAULT_RADIUS_KM
+
+
+def _map(place: dict | None, radius_km: float):
+    """The folium map, centred on the search with a zoom that shows the radius, or on the world."""
+    if place is None:
+        center, zoom = WORLD_VIEW
+    else:
+        center = (place["lat"], place["lon"])
+        zoom = max(3, min(14, round(14 - math.log2(max(radius_km, 1.0)))))
+    return maps.events_map([], center=center, zoom=zoom, **tile_options())
+
+
+def _page_url(args: Mapping[str, str], page: int) -> str:
+    """This search's URL at another page."""
+    kept = {name: args[name] for name in FIELDS if args.get(name)}
+    return url_for("explore.explore", **kept, page=page)
+
+
+@bp.get("/explore")
+def explore():
+    """Nearby outings, groups or routes beside a map; the query is in the URL."""
+    args = request.args
+    kind = args.get("what") if args.get("what") in KINDS else "events"
+    place, others, results, has_next, error = None, [], [], False, None
+    try:
+        page = validation.page(args)
+        place, others = _place(args)
+        if place is not None:
+            results, has_next = _results(kind, args, place, page)
+    except ServiceError as refused:
+        page, error = 1, refused
+    radius_km = _shown_radius_km(args)
+    folium_map = _map(place, radius_km)
+    return render_template(
+        "explore.html", kind=kind, kinds=KINDS, place=place, other_places=others, results=results,
+        error=error, form={name: args.get(name, "") for name in FIELDS}, radius_km=radius_km,
+        activities=ACTIVITIES, interests=INTERESTS, difficulties=DIFFICULTIES,
+        map_parts=embed(folium_map), map_name=folium_map.get_name(),
+        prev_url=_page_url(args, page - 1) if page > 1 and error is None else None,
+        next_url=_page_url(args, page + 1) if has_next else None, page=page,
+    ), (400 if error else 200)
