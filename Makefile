@@ -37,6 +37,7 @@ test: db
 	@TEST_DATABASE_URL='$(TEST_DB_URL)' $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: db
+	@$(SETUP) bench-tools
 	@DATABASE_URL='$(APP_DB_URL)' $(PY) bench/run_all.py
 
 stop:

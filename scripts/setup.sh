@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set-up steps for `make run` / `make test`: each is idempotent and quick when already done.
 #   scripts/setup.sh system     install missing Debian packages (PostgreSQL 15, PostGIS 3, gpsbabel)
+#   scripts/setup.sh bench-tools  install wrk (Debian package) for make bench
 #   scripts/setup.sh venv       create .venv and install the project with its dev extra
 #   scripts/setup.sh assets     copy Leaflet & co. from the installed XStatic packages into static/vendor/
 #   scripts/setup.sh db-start   init (once) and start the project-local cluster under var/pg
@@ -27,9 +28,11 @@ pg_bin() { echo "/usr/lib/postgresql/15/bin/$1"; }
 # As root, the cluster belongs to the postgres user (initdb and pg_ctl refuse to run as root).
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-system() {
+system() { install_packages "${SYSTEM_PACKAGES[@]}"; }
+
+install_packages() {
   local missing=()
-  for p in "${SYSTEM_PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
@@ -101,11 +104,12 @@ db_url() { echo "postgresql+psycopg://postgres@/$1?host=$(db_host)&port=$PG_PORT
 
 case "${1:-}" in
   system) system ;;
+  bench-tools) install_packages wrk ;;
   venv) venv ;;
   assets) assets ;;
   db-start) db_start ;;
   db-stop) db_stop ;;
   db-create) db_create "$2" ;;
   db-url) db_url "$2" ;;
-  *) echo "usage: $0 system|venv|assets|db-start|db-stop|db-create NAME|db-url NAME" >&2; exit 2 ;;
+  *) echo "usage: $0 system|bench-tools|venv|assets|db-start|db-stop|db-create NAME|db-url NAME" >&2; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 """Web pages: blueprints that parse the request, call a service and render a template."""
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask
 
 from planner.extensions import login_manager
 from planner.services import accounts
@@ -17,10 +17,6 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
-
-    @app.context_processor
-    def _csp_nonce() -> dict:
-        return {"csp_nonce": g.get("csp_nonce")}
 
     @login_manager.user_loader
     def _load_user(user_id: str):
