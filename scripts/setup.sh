@@ -11,7 +11,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PG_PORT=${PLANNER_PG_PORT:-54329}
+# A port derived from the checkout's path, so two checkouts on one machine never fight over it.
+PG_PORT=${PLANNER_PG_PORT:-$((54329 + $(printf '%s' "$ROOT" | cksum | cut -d' ' -f1) % 600))}
 PG_DIR="$ROOT/var/pg"
 PG_DATA="$PG_DIR/data"
 PG_SOCK="$PG_DIR/run"
@@ -77,8 +78,13 @@ db_start() {
   as_pg mkdir -p "$PG_SOCK"
   if as_pg "$(pg_bin pg_ctl)" -D "$PG_DATA" status >/dev/null 2>&1; then return 0; fi
   say "starting PostgreSQL on 127.0.0.1:$PG_PORT (socket in var/pg/run)"
-  as_pg "$(pg_bin pg_ctl)" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
-    -o "-p $PG_PORT -k $PG_SOCK -c listen_addresses=127.0.0.1" start >/dev/null
+  if ! as_pg "$(pg_bin pg_ctl)" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
+      -o "-p $PG_PORT -k $PG_SOCK -c listen_addresses=127.0.0.1" start >/dev/null; then
+    say "PostgreSQL did not start; the end of var/pg/server.log says:"
+    tail -n 5 "$PG_LOG" >&2
+    say "if the port is taken, choose another: PLANNER_PG_PORT=NNNNN make ..."
+    return 1
+  fi
 }
 
 db_stop() {
