@@ -31,6 +31,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import _nearby_data as data  # noqa: E402
 
+from planner import config as planner_config  # noqa: E402
 from planner import create_app  # noqa: E402
 from planner.api.discovery import event_properties  # noqa: E402
 from planner.services import search  # noqa: E402
@@ -199,25 +200,19 @@ def measure_latencies(app: Flask, conninfo: str, sample, densest) -> dict[str, t
     return results
 
 
-def bench_app(bench_url: str, *, lean: bool = False) -> Flask:
-    """The app on the scratch database, its pool as large as the server's concurrent requests (as deployed).
-
-    lean switches off two app-wide costs, the pool's ping per checkout and the rate limiter, to show their share.
-    """
+def bench_app(bench_url: str) -> Flask:
+    """The app as configured, on the scratch database, its pool as large as the server's concurrent requests."""
+    options = {**planner_config.from_env()["SQLALCHEMY_ENGINE_OPTIONS"], "pool_size": WRK_CONNECTIONS}
     return create_app({"SQLALCHEMY_DATABASE_URI": bench_url, "GEOCODER_URL": "", "TILES_URL": "",
-                       "RATELIMIT_ENABLED": not lean,
-                       "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not lean, "pool_size": WRK_CONNECTIONS}})
+                       "SQLALCHEMY_ENGINE_OPTIONS": options})
 
 
-def measure_throughput(bench_url: str, app: Flask, conninfo: str, sample) -> tuple[float, float]:
-    """wrk req/s of the app's endpoint and of the raw-psycopg endpoint (plus an informative lean variant)."""
+def measure_throughput(app: Flask, conninfo: str, sample) -> tuple[float, float]:
+    """wrk req/s of the app's endpoint and of the raw-psycopg endpoint."""
     print(f"wrk, {WRK_SECONDS} s, {WRK_CONNECTIONS} connections, werkzeug threaded on 127.0.0.1:")
     app_rps = wrk_requests_per_s(app, "/api/v1/events/nearby", sample)
     raw_rps = wrk_requests_per_s(raw_app(conninfo, raw_events_sql()), "/raw/events/nearby", sample)
     print(f"  planner endpoint {app_rps:8.0f} req/s   raw-psycopg endpoint {raw_rps:8.0f} req/s")
-    lean_rps = wrk_requests_per_s(bench_app(bench_url, lean=True), "/api/v1/events/nearby", sample)
-    print(f"  (info) planner endpoint without pool_pre_ping and rate limiter {lean_rps:6.0f} req/s"
-          f" ({lean_rps / raw_rps:.2f}x raw)")
     return app_rps, raw_rps
 
 
@@ -255,7 +250,7 @@ def main() -> int:
     print(f"load average before measuring: {' '.join(f'{n:.2f}' for n in os.getloadavg())} on {os.cpu_count()} CPUs")
     print(f"nearby events, radius {RADIUS_KM} km, page of 20, {CENTRES} city centres x {ROUNDS} rounds:")
     results = measure_latencies(app, conninfo, sample, densest)
-    app_rps, raw_rps = measure_throughput(bench_url, app, conninfo, sample)
+    app_rps, raw_rps = measure_throughput(app, conninfo, sample)
     return print_targets(results, app_rps, raw_rps)
 
 
