@@ -50,7 +50,7 @@ class DemoGroup:
 GROUPS = (
     DemoGroup("Hangzhou Weekend Hikers", "hiking", 30.2500, 120.1450, "Asia/Shanghai", "ana", ("ben", "chen", "eli"),
               "hangzhou-west-lake-hills-hike.gpx", "West Lake hills: Baoshi Hill to Leifeng Pagoda", "easy", 5, 8,
-              12, "Easy-going hikes in the hills around **West Lake**, most Saturdays. Tea afterwards."),
+              12, "Easy-going hikes in the hills around West Lake, most Saturdays. Tea afterwards."),
     DemoGroup("Hangzhou Weekend Hikers", "hiking", 30.2500, 120.1450, "Asia/Shanghai", "ana", (),
               "hangzhou-jiuxi-longjing-maojiabu-route.gpx", "Tea villages: Jiuxi, Longjing and Maojiabu", "easy", 6,
               9, 15, ""),
