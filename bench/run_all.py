@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["gpx_ingest.py", "nearby.py"]
+BENCHMARKS = ["gpx_ingest.py", "nearby.py", "load.py"]
 
 
 def main() -> int:

@@ -41,6 +41,8 @@ def from_env() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("PLANNER_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": os.environ.get("PLANNER_RATELIMIT_ENABLED", "1") != "0",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # If Redis is down, count in this process's memory rather than refusing log-ins and posts.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATE_LIMIT_LOGIN": os.environ.get("PLANNER_RATE_LIMIT_LOGIN", "10 per minute; 100 per hour"),
         "RATE_LIMIT_REGISTER": os.environ.get("PLANNER_RATE_LIMIT_REGISTER", "5 per minute; 50 per day"),
         "RATE_LIMIT_UPLOAD": os.environ.get("PLANNER_RATE_LIMIT_UPLOAD", "20 per hour"),

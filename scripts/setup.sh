@@ -18,8 +18,9 @@ PG_DATA="$PG_DIR/data"
 PG_SOCK="$PG_DIR/run"
 PG_LOG="$PG_DIR/server.log"
 VENV="$ROOT/.venv"
-# gpsbabel reads our GPX exports back in the tests; chromium runs the browser tests (driven by Playwright).
-SYSTEM_PACKAGES=(gpsbabel chromium)
+# gpsbabel reads our GPX exports back in the tests; chromium runs the browser tests (driven by Playwright);
+# redis-server backs the shared rate limiter in the two-process scale-out test.
+SYSTEM_PACKAGES=(gpsbabel chromium redis-server)
 # With DATABASE_URL set, the database lives elsewhere: no local PostgreSQL is needed.
 [ -n "${DATABASE_URL:-}" ] || SYSTEM_PACKAGES+=(postgresql-15 postgresql-15-postgis-3)
 
