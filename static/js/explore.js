@@ -41,9 +41,10 @@
     return node;
   }
 
-  function eventPopup(props) {
+  function eventPopup(props, pageUrl) {
     var box = document.createElement("div");
-    box.appendChild(textNode("span", "planner-popup-title", props.title));
+    var title = box.appendChild(textNode("a", "planner-popup-title", props.title));
+    title.href = pageUrl.replace(/0$/, String(Number(props.id)));
     var when = new Date(props.starts_at);
     box.appendChild(textNode("div", "", isNaN(when) ? props.starts_at : when.toLocaleString()));
     var spots = props.spots_left === 1 ? "1 spot left" : props.spots_left + " spots left";
@@ -51,13 +52,13 @@
     return box;
   }
 
-  function eventMarker(feature) {
+  function eventMarker(feature, pageUrl) {
     var c = feature.geometry.coordinates;
     var marker = L.circleMarker([c[1], c[0]], {
       radius: 8, color: "#1d4ed8", weight: 2, fillColor: "#3b82f6", fillOpacity: 0.9
     });
     marker.bindTooltip(function () { return textNode("span", "", feature.properties.title); }, { direction: "top" });
-    marker.bindPopup(function () { return eventPopup(feature.properties); }, { maxWidth: 320 });
+    marker.bindPopup(function () { return eventPopup(feature.properties, pageUrl); }, { maxWidth: 320 });
     return marker;
   }
 
@@ -91,7 +92,7 @@
       clusters.clearLayers();
       collection.features.forEach(function (feature) {
         if (feature.properties.cluster) { clusters.addLayer(clusterMarker(map, feature)); }
-        else { plain.addLayer(eventMarker(feature)); }
+        else { plain.addLayer(eventMarker(feature, config.dataset.eventPageUrl)); }
       });
     }
 
