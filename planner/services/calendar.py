@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from geoalchemy2.shape import to_shape
 from icalendar import Calendar, Event as IcsEvent, vGeo
 
-from planner.geo import gpx
+from planner.geo import gpx, gpx_export
 from planner.models import Event, User
 from planner.services import meeting_points, routes
 from planner.services.events import visible_event
@@ -65,4 +65,4 @@ def event_gpx(event_id: int, user: User | None) -> bytes:
     event = visible_event(event_id, user)
     if event.route is not None:
         return routes.route_gpx(event.route, _waypoints(event))
-    return gpx.build_gpx(event.title, [], _waypoints(event), description=event.description or None)
+    return gpx_export.build_gpx(event.title, [], _waypoints(event), description=event.description or None)

@@ -11,7 +11,7 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from planner.geo import geometry, gpx
+from planner.geo import geometry, gpx, gpx_export
 from planner.geo.stats import compute_stats, elevation_profile
 from planner.models import Group, Membership, Route
 from planner.models.route import ACTIVITIES  # noqa: F401  (re-exported for forms)
@@ -196,7 +196,7 @@ def stored_waypoints(route: Route) -> list[gpx.Waypoint]:
 def route_gpx(route: Route, extra_waypoints: list[gpx.Waypoint] = ()) -> bytes:
     """The route as a GPX 1.1 document: one track segment, its waypoints and any extra ones."""
     waypoints = [*stored_waypoints(route), *extra_waypoints]
-    return gpx.build_gpx(route.name, [_segment(line_coords(route))], waypoints, description=route.description or None)
+    return gpx_export.build_gpx(route.name, [_segment(line_coords(route))], waypoints, description=route.description or None)
 
 
 def point_along(route: Route, fraction: float) -> tuple[float, float]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from planner.extensions import db
-from planner.geo import gpx
+from planner.geo import gpx, gpx_export
 from planner.models import Membership, User
 from planner.services import accounts, routes
 from tests import factories
@@ -27,7 +27,7 @@ def north_line_gpx(points: int = LINE_POINTS) -> bytes:
     lats = tuple(LINE_START[0] + i * LINE_STEP_DEG for i in range(points))
     segment = gpx.Segment(lats=lats, lons=(LINE_START[1],) * points, eles_m=tuple(100.0 + i for i in range(points)),
                           times=(None,) * points)
-    return gpx.build_gpx("North line", [segment])
+    return gpx_export.build_gpx("North line", [segment])
 
 
 def add_member(group, user: User, role: str = "member", status: str = "active") -> None:

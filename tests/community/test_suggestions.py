@@ -4,7 +4,7 @@ import pytest
 from geographiclib.geodesic import Geodesic
 from geopy.distance import geodesic
 
-from planner.geo import gpx
+from planner.geo import gpx, gpx_export
 from planner.services import routes, rsvp, suggestions
 from planner.services.errors import Forbidden
 from tests import factories
@@ -18,7 +18,7 @@ def l_route_gpx() -> bytes:
     north = [(30.20 + 0.1 * i / (LEG_POINTS - 1), 120.10) for i in range(LEG_POINTS)]
     east = [(30.30, 120.10 + 0.1 * i / (LEG_POINTS - 1)) for i in range(1, LEG_POINTS)]
     lats, lons = zip(*(north + east))
-    return gpx.build_gpx("L", [gpx.Segment(lats=lats, lons=lons, eles_m=(None,) * len(lats),
+    return gpx_export.build_gpx("L", [gpx.Segment(lats=lats, lons=lons, eles_m=(None,) * len(lats),
                                            times=(None,) * len(lats))])
 
 

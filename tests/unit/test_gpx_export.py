@@ -7,7 +7,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from planner.geo.gpx import Segment, Waypoint, build_gpx, parse_gpx
+from planner.geo.gpx import Segment, Waypoint, parse_gpx
+from planner.geo.gpx_export import build_gpx
 
 UTC = timezone.utc
 TRICKY_NAME = "Tom & Jerry's <\"loop\"> \u00e9\u00e8 \u5c71\u9053 \U0001f97e ]]> &amp;"

@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.geo.gpx import GpxError, ParsedTrack, Segment, Waypoint, build_gpx, parse_gpx
+from planner.geo.gpx import GpxError, ParsedTrack, Segment, Waypoint, parse_gpx
+from planner.geo.gpx_export import build_gpx
 
 NAMESPACES = ("http://www.topografix.com/GPX/1/0", "http://www.topografix.com/GPX/1/1", None)
 XML_SPECIAL = "<>&'\"]]> \t\n\r"
