@@ -12,6 +12,8 @@ LIMITED_ENDPOINTS = {
     "api.create_user": "RATE_LIMIT_REGISTER",
     "routes.upload": "RATE_LIMIT_UPLOAD",
     "api.upload_route": "RATE_LIMIT_UPLOAD",
+    "routes.privacy_zones": "RATE_LIMIT_UPLOAD",  # adding a zone re-cuts all of the user's routes
+    "api.add_privacy_zone": "RATE_LIMIT_UPLOAD",
     "events.post": "RATE_LIMIT_POST",
     "groups.post": "RATE_LIMIT_POST",
     "api.create_event_post": "RATE_LIMIT_POST",

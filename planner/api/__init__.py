@@ -4,7 +4,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Each module registers its routes on bp and describes them in its OPENAPI dict.
-from planner.api import accounts, discovery, events, groups, meeting_points, posts, routes  # noqa: E402
+from planner.api import accounts, discovery, events, groups, meeting_points, posts, privacy, routes  # noqa: E402
 from planner.api import openapi  # noqa: E402,F401
 
-MODULES = (accounts, routes, discovery, groups, events, meeting_points, posts)
+MODULES = (accounts, routes, discovery, groups, events, meeting_points, posts, privacy)

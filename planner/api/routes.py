@@ -38,24 +38,27 @@ def upload_route():
     group_id = request.form.get("group_id", type=int)
     route = routes.import_gpx(bearer_user().id, upload.read(), name=request.form.get("name"),
                               activity=request.form.get("activity"), group_id=group_id)
-    return jsonify(routes.route_dict(route)), 201
+    return jsonify(routes.route_dict(route, route.owner_id)), 201
 
 
 @bp.get("/routes/<int:route_id>")
 def get_route(route_id: int):
     """A route object."""
-    return jsonify(routes.route_dict(routes.get_route(route_id, _viewer_id())))
+    viewer_id = _viewer_id()
+    return jsonify(routes.route_dict(routes.get_route(route_id, viewer_id), viewer_id))
 
 
 @bp.get("/routes/<int:route_id>.geojson")
 def get_route_geojson(route_id: int):
     """A GeoJSON Feature of the route."""
-    feature = routes.route_geojson(routes.get_route(route_id, _viewer_id()))
+    viewer_id = _viewer_id()
+    feature = routes.route_geojson(routes.get_route(route_id, viewer_id), viewer_id)
     return Response(json.dumps(feature, separators=(",", ":")), mimetype="application/geo+json")
 
 
 @bp.get("/routes/<int:route_id>.gpx")
 def get_route_gpx(route_id: int):
     """The route as GPX 1.1."""
-    route = routes.get_route(route_id, _viewer_id())
-    return attachment(routes.route_gpx(route), f"route-{route.id}.gpx")
+    viewer_id = _viewer_id()
+    route = routes.get_route(route_id, viewer_id)
+    return attachment(routes.route_gpx(route, viewer_id), f"route-{route.id}.gpx")

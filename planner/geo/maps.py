@@ -16,7 +16,7 @@ import html
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,6 +128,7 @@ _STYLE = {
     "meeting": {"radius": 11, "color": "#4c1d95", "fill_color": "#7c3aed"},
 }
 _ROUTE_LINE = {"color": "#dc2626", "weight": 4, "opacity": 0.85}
+_ZONE_STYLE = {"color": "#4c1d95", "weight": 2, "fill": True, "fill_color": "#c4b5fd", "fill_opacity": 0.35}
 
 
 def script_json(value: Any) -> str:
@@ -273,7 +274,7 @@ def events_map(
 
 
 def route_map(
-    line: list[tuple[float, float, float | None]],
+    lines: Sequence[Sequence[tuple[float, float, float | None]]],
     *,
     km_marks: Iterable[tuple[float, float, int]] = (),
     waypoints: Iterable[Mapping[str, Any]] = (),
@@ -282,12 +283,13 @@ def route_map(
     finish_label: str = "Finish",
     tiles: Tiles = "OpenStreetMap",
 ) -> folium.Map:
-    """Route map: line and km_marks are (lon, lat, …) like GeoJSON; draws the polyline, start/finish, km marks, waypoints and numbered meeting points (lat, lon, name, notes, number), fitted to the route."""
-    if len(line) < 2:
-        raise ValueError("a route needs at least two points")
-    latlons = [(_finite(lat), _finite(lon)) for lon, lat, *_ in line]
+    """Route map: lines (pieces of the route, one unless privacy zones cut it) and km_marks are (lon, lat, …) like GeoJSON; draws the polylines, start/finish, km marks, waypoints and numbered meeting points (lat, lon, name, notes, number), fitted to the route."""
+    pieces = [[(_finite(lat), _finite(lon)) for lon, lat, *_ in line] for line in lines]
+    if not pieces or any(len(piece) < 2 for piece in pieces):
+        raise ValueError("a route needs at least two points in each piece")
+    latlons = [point for piece in pieces for point in piece]
     m = _new_map(latlons[0], 13, tiles, height="440px")
-    folium.PolyLine(latlons, **_ROUTE_LINE).add_to(m)
+    folium.PolyLine(pieces if len(pieces) > 1 else pieces[0], **_ROUTE_LINE).add_to(m)
     for lon, lat, km in km_marks:
         mark = _dot(lat, lon, "km").add_to(m)
         _tooltip(mark, f"{km} km", permanent=True, direction="right", className="planner-km-label")
@@ -327,6 +329,19 @@ def point_map(
     """A small map with one marker (a group's home area)."""
     m = _new_map((_finite(lat), _finite(lon)), zoom, tiles, height="260px")
     _tooltip(_dot(lat, lon, "event").add_to(m), label, direction="top")
+    return m
+
+
+def zones_map(zones: Iterable[Mapping[str, Any]], *, tiles: Tiles = "OpenStreetMap") -> folium.Map:
+    """A user's own privacy zones (lat, lon, radius_m, name) as circles, fitted to them; the world when none."""
+    zones = list(zones)
+    m = _new_map((20.0, 0.0), 2, tiles, height="360px")
+    for zone in zones:
+        circle = folium.Circle((_finite(zone["lat"]), _finite(zone["lon"])), radius=float(zone["radius_m"]),
+                               **_ZONE_STYLE).add_to(m)
+        _tooltip(circle, zone["name"] or "Privacy zone", direction="top")
+    if zones:
+        _fit(m, [(zone["lat"], zone["lon"]) for zone in zones], max_zoom=14)
     return m
 
 

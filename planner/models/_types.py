@@ -9,6 +9,8 @@ GeoPoint = Geography(geometry_type="POINT", srid=4326, spatial_index=True)
 GeoPointNoIndex = Geography(geometry_type="POINT", srid=4326, spatial_index=False)
 GeoLineZ = Geography(geometry_type="LINESTRINGZ", srid=4326, spatial_index=True)
 GeoLineZNoIndex = Geography(geometry_type="LINESTRINGZ", srid=4326, spatial_index=False)
+GeoMultiLineZ = Geography(geometry_type="MULTILINESTRINGZ", srid=4326, spatial_index=True)
+GeoMultiLineZNoIndex = Geography(geometry_type="MULTILINESTRINGZ", srid=4326, spatial_index=False)
 
 
 def utcnow() -> datetime:

@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models._types import GeoLineZ, GeoLineZNoIndex, GeoPoint, GeoPointNoIndex, created_at_column
+from planner.models._types import GeoLineZ, GeoLineZNoIndex, GeoMultiLineZ, GeoMultiLineZNoIndex, GeoPoint, GeoPointNoIndex, created_at_column
 from planner.models.group import Group, in_list
 from planner.models.user import User
 
@@ -29,6 +29,8 @@ class Route(db.Model):
         CheckConstraint("estimated_duration_s > 0", name="estimate_positive"),
         CheckConstraint("octet_length(gpx_original) > 0", name="gpx_kept"),
         CheckConstraint("cardinality(bbox) = 4 AND bbox[1] <= bbox[3] AND bbox[2] <= bbox[4]", name="bbox_shape"),
+        CheckConstraint("(public_line IS NULL) = (public_display_line IS NULL)", name="public_lines_together"),
+        CheckConstraint("public_line IS NULL OR public_stats IS NOT NULL", name="public_line_has_stats"),
         Index("ix_routes_owner_id", "owner_id"),
         Index("ix_routes_group_id", "group_id"),
     )
@@ -64,6 +66,12 @@ class Route(db.Model):
     gpx_original: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     gpx_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = created_at_column()
+    # What everyone but the owner sees when the owner's privacy zones touch the route (NULL: the same as
+    # above). public_stats holds the route object's numbers, ends, bbox, profile and waypoints for the
+    # visible pieces; with public_line NULL and public_stats set, nothing of the route is visible.
+    public_line = mapped_column(GeoMultiLineZ, nullable=True, deferred=True)
+    public_display_line = mapped_column(GeoMultiLineZNoIndex, nullable=True, deferred=True)
+    public_stats: Mapped[dict | None] = mapped_column(JSONB(none_as_null=True), nullable=True)
 
     owner: Mapped[User] = relationship()
     group: Mapped[Group | None] = relationship()

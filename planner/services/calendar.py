@@ -47,10 +47,10 @@ def event_ics(event_id: int, user: User | None, event_url: str) -> bytes:
     return calendar.to_ical()
 
 
-def _waypoints(event: Event) -> list[gpx.Waypoint]:
-    """The start (when there is no route) and the meeting points as GPX waypoints."""
+def _waypoints(event: Event, with_start: bool) -> list[gpx.Waypoint]:
+    """The start (with_start: when no route is shown) and the meeting points as GPX waypoints."""
     out = []
-    if event.route is None:
+    if with_start:
         start = to_shape(event.start)
         out.append(gpx.Waypoint(lat=start.y, lon=start.x, ele_m=None, name="Start", description=event.title))
     for number, point in enumerate(meeting_points.ordered(event.id), start=1):
@@ -63,6 +63,9 @@ def _waypoints(event: Event) -> list[gpx.Waypoint]:
 def event_gpx(event_id: int, user: User | None) -> bytes:
     """GPX 1.1 of the event: its route's track (if any) and the meeting points as waypoints."""
     event = visible_event(event_id, user)
-    if event.route is not None:
-        return routes.route_gpx(event.route, _waypoints(event))
-    return gpx_export.build_gpx(event.title, [], _waypoints(event), description=event.description or None)
+    viewer_id = user.id if user else None
+    route = routes.visible_route(event.route, viewer_id)
+    if route is not None:
+        return routes.route_gpx(route, viewer_id, _waypoints(event, with_start=False))
+    return gpx_export.build_gpx(event.title, [], _waypoints(event, with_start=True),
+                                description=event.description or None)

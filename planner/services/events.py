@@ -89,12 +89,14 @@ def _choice(value, field: str, allowed: tuple[str, ...]) -> str:
 
 
 def _place(data: dict, current: Event | None, route: Route | None) -> tuple[float, float] | None:
-    """The start (lat, lon): given, else the route's start, else unchanged (None) for an edit."""
+    """The start (lat, lon): given, else the route's start as everyone sees it (outside its owner's privacy
+    zones), else unchanged (None) for an edit."""
     if data.get("lat") not in (None, "") or data.get("lon") not in (None, ""):
         return groups.clean_point(data.get("lat"), data.get("lon"))
-    if route is not None and (current is None or "route_id" in data):
-        start = to_shape(route.start_point)
-        return start.y, start.x
+    public_route = routes.visible_route(route, None)
+    if public_route is not None and (current is None or "route_id" in data):
+        start = routes.route_dict(public_route, None)["start"]
+        return start["lat"], start["lon"]
     if current is None:
         raise ServiceError("invalid_field", "Give the start point 'lat' and 'lon', or a route.", "lat")
     return None
@@ -248,10 +250,17 @@ def event_dict(event: Event, user: User | None) -> dict:
         "capacity": event.capacity, "going_count": counts["going"], "waitlist_count": counts["waitlisted"],
         "spots_left": max(event.capacity - counts["going"], 0), "activity": event.activity,
         "difficulty": event.difficulty, "lat": start.y, "lon": start.x, "status": event.status,
-        "route": routes.route_dict(event.route) if event.route else None,
+        "route": _route_seen(event, user),
         "meeting_points": meeting_points.list_dicts(event),
         "my_rsvp": rsvp.my_rsvp(event.id, user),
     }
+
+
+def _route_seen(event: Event, user: User | None) -> dict | None:
+    """The event's route object as user sees it, or None."""
+    viewer_id = user.id if user else None
+    route = routes.visible_route(event.route, viewer_id)
+    return routes.route_dict(route, viewer_id) if route else None
 
 
 def group_events(group_id: int, user: User | None, *, upcoming: bool = True, limit: int = 50) -> list[dict]:
@@ -285,7 +294,7 @@ def upcoming_events(limit: int = 20) -> list[dict]:
             Event.id, Event.title, Event.starts_at, Event.timezone, Event.capacity, Event.activity,
             Event.difficulty, Group.id.label("group_id"), Group.name.label("group_name"),
             ST_Y(func.geometry(Event.start)).label("lat"), ST_X(func.geometry(Event.start)).label("lon"),
-            Route.length_m, Route.ascent_m, going.label("going_count"),
+            *routes.public_numbers(), going.label("going_count"),
         )
         .join(Group, Group.id == Event.group_id)
         .outerjoin(Route, Route.id == Event.route_id)

@@ -8,12 +8,13 @@ import numpy as np
 import shapely
 from flask import current_app
 from geoalchemy2.shape import to_shape
-from sqlalchemy import func, select
+from sqlalchemy import Float, case, func, select
+from sqlalchemy.orm import undefer
 
 from planner.extensions import db
-from planner.geo import geometry, gpx, gpx_export
+from planner.geo import geometry, gpx, gpx_export, privacy
 from planner.geo.stats import compute_stats, elevation_profile
-from planner.models import Group, Membership, Route
+from planner.models import Group, Membership, PrivacyZone, Route
 from planner.models.route import ACTIVITIES  # noqa: F401  (re-exported for forms)
 from planner.services.errors import Forbidden, NotFound, ServiceError, TooLarge
 
@@ -67,6 +68,12 @@ def _linez(xyz: np.ndarray) -> object:
     return func.ST_GeogFromWKB(shapely.to_wkb(shapely.linestrings(xyz), include_srid=False))
 
 
+def _multilinez(pieces: list[np.ndarray]) -> object:
+    """A geography MULTILINESTRING Z expression from (n, 3) lon/lat/ele arrays."""
+    return func.ST_GeogFromWKB(shapely.to_wkb(shapely.multilinestrings(
+        [shapely.linestrings(xyz) for xyz in pieces]), include_srid=False))
+
+
 def _point(lat: float, lon: float) -> object:
     """A geography POINT expression."""
     return func.ST_GeogFromText(f"SRID=4326;POINT({float(lon)!r} {float(lat)!r})")
@@ -78,9 +85,8 @@ def import_gpx(owner_id: int, data: bytes, *, name: str | None = None, activity:
     activity = clean_activity(activity)
     if group_id is not None:
         _require_group_staff(owner_id, group_id)
-    config = current_app.config
     try:
-        track = gpx.parse_gpx(data, max_bytes=config["MAX_GPX_BYTES"], max_points=config["MAX_GPX_POINTS"])
+        track = _parse(data)
     except gpx.GpxError as error:
         raise _gpx_error(error) from None
     name = (name or track.name or "Untitled route").strip()[:200] or "Untitled route"
@@ -91,19 +97,90 @@ def import_gpx(owner_id: int, data: bytes, *, name: str | None = None, activity:
         line=_linez(_track_xyz(track)),
         display_line=_linez(_xyz(geometry.simplify(track, DISPLAY_TOLERANCE_M))),
         start_point=_point(*stats.start), end_point=_point(*stats.end), bbox=list(stats.bbox),
-        has_elevation=stats.min_ele_m is not None,
-        profile=[[round(d, 1), round(e, 1)] for d, e in elevation_profile(track)],
-        waypoints=[{"lat": w.lat, "lon": w.lon, "ele_m": w.ele_m, "name": w.name, "description": w.description}
-                   for w in track.waypoints[:500]],
+        has_elevation=stats.min_ele_m is not None, profile=_profile(track), waypoints=_waypoint_dicts(track),
         length_m=stats.length_m, ascent_m=stats.ascent_m, descent_m=stats.descent_m,
         min_ele_m=stats.min_ele_m, max_ele_m=stats.max_ele_m, point_count=stats.point_count,
         recorded_duration_s=stats.recorded_duration_s, moving_time_s=stats.moving_time_s,
         estimated_duration_s=max(stats.estimated_duration_s, 1),
         gpx_original=data, gpx_sha256=hashlib.sha256(data).hexdigest(),
+        **public_columns(track, cuts_of(owner_id), activity),
     )
     db.session.add(route)
     db.session.commit()
     return route
+
+
+def _parse(data: bytes) -> gpx.ParsedTrack:
+    """A GPX file parsed under the configured size and point caps."""
+    config = current_app.config
+    return gpx.parse_gpx(data, max_bytes=config["MAX_GPX_BYTES"], max_points=config["MAX_GPX_POINTS"])
+
+
+def _profile(track: gpx.ParsedTrack) -> list[list[float]]:
+    """The stored elevation profile: [distance_m, ele_m] pairs to 0.1 m."""
+    return [[round(d, 1), round(e, 1)] for d, e in elevation_profile(track)]
+
+
+def _waypoint_dicts(track: gpx.ParsedTrack) -> list[dict]:
+    """The stored waypoints (at most 500)."""
+    return [{"lat": w.lat, "lon": w.lon, "ele_m": w.ele_m, "name": w.name, "description": w.description}
+            for w in track.waypoints[:500]]
+
+
+def cuts_of(user_id: int) -> list[privacy.Cut]:
+    """The disks cut from others' view of user_id's routes, one per privacy zone."""
+    centre = func.geometry(PrivacyZone.cut_centre)
+    rows = db.session.execute(select(func.ST_Y(centre), func.ST_X(centre), PrivacyZone.cut_radius_m)
+                              .where(PrivacyZone.user_id == user_id)).all()
+    return [privacy.Cut(lat=lat, lon=lon, radius_m=radius_m) for lat, lon, radius_m in rows]
+
+
+def public_columns(track: gpx.ParsedTrack, cuts: list[privacy.Cut], activity: str) -> dict:
+    """The route's public_* columns under these cuts: all None when no cut touches the track."""
+    visible = privacy.redact(track, cuts)
+    if visible == track:
+        return {"public_line": None, "public_display_line": None, "public_stats": None}
+    if not visible.segments:
+        return {"public_line": None, "public_display_line": None, "public_stats": {"hidden": True}}
+    pieces = [gpx.ParsedTrack(name=None, description=None, segments=[s], waypoints=[]) for s in visible.segments]
+    stats = compute_stats(visible, activity)
+    public = {
+        "length_m": round(stats.length_m, 1), "ascent_m": _round(stats.ascent_m),
+        "descent_m": _round(stats.descent_m), "min_ele_m": _round(stats.min_ele_m),
+        "max_ele_m": _round(stats.max_ele_m), "point_count": stats.point_count,
+        "start": {"lat": stats.start[0], "lon": stats.start[1]}, "end": {"lat": stats.end[0], "lon": stats.end[1]},
+        "bbox": list(stats.bbox), "recorded_duration_s": stats.recorded_duration_s,
+        "moving_time_s": stats.moving_time_s, "estimated_duration_s": max(stats.estimated_duration_s, 1),
+        "has_elevation": stats.min_ele_m is not None, "profile": _profile(visible),
+        "waypoints": _waypoint_dicts(visible),
+    }
+    return {
+        "public_line": _multilinez([_track_xyz(piece) for piece in pieces]),
+        "public_display_line": _multilinez([_xyz(geometry.simplify(piece, DISPLAY_TOLERANCE_M)) for piece in pieces]),
+        "public_stats": public,
+    }
+
+
+def public_numbers() -> tuple:
+    """SQL columns length_m and ascent_m of a route as everyone but its owner sees it (for lists)."""
+    cut = Route.public_stats.isnot(None)
+    return (case((cut, Route.public_stats["length_m"].astext.cast(Float)), else_=Route.length_m).label("length_m"),
+            case((cut, Route.public_stats["ascent_m"].astext.cast(Float)), else_=Route.ascent_m).label("ascent_m"))
+
+
+def refresh_public_views(owner_id: int) -> int:
+    """Recompute the public view of every route of owner_id after their zones changed; no commit. Returns how many."""
+    cuts = cuts_of(owner_id)
+    owned = db.session.scalars(select(Route).where(Route.owner_id == owner_id).options(
+        undefer(Route.gpx_original))).all()
+    for route in owned:
+        try:
+            columns = public_columns(_parse(route.gpx_original), cuts, route.activity)
+        except gpx.GpxError:  # the caps were lowered since the upload: show nothing rather than too much
+            columns = {"public_line": None, "public_display_line": None, "public_stats": {"hidden": True}}
+        for column, value in columns.items():
+            setattr(route, column, value)
+    return len(owned)
 
 
 def _require_group_staff(user_id: int, group_id: int) -> None:
@@ -115,11 +192,24 @@ def _require_group_staff(user_id: int, group_id: int) -> None:
 
 
 def get_route(route_id: int, viewer_id: int | None = None) -> Route:
-    """The route with this id if viewer_id may see it (routes of private groups are for members), else NotFound."""
+    """The route with this id if viewer_id may see it (private groups' routes are for members; a route wholly
+    inside its owner's privacy zones is for its owner), else NotFound."""
     route = db.session.get(Route, route_id)
-    if route is None or not can_view(route, viewer_id):
+    if route is None or not can_view(route, viewer_id) or visible_route(route, viewer_id) is None:
         raise NotFound("not_found", "No such route.")
     return route
+
+
+def visible_route(route: Route | None, viewer_id: int | None) -> Route | None:
+    """route, or None when viewer_id sees nothing of it (wholly inside its owner's privacy zones)."""
+    if route is None or (is_cut_for(route, viewer_id) and route.public_stats.get("hidden")):
+        return None
+    return route
+
+
+def is_cut_for(route: Route, viewer_id: int | None) -> bool:
+    """Whether viewer_id sees route without the parts in its owner's privacy zones (everyone but the owner)."""
+    return route.public_stats is not None and route.owner_id != viewer_id
 
 
 def can_view(route: Route, viewer_id: int | None) -> bool:
@@ -136,17 +226,21 @@ def can_view(route: Route, viewer_id: int | None) -> bool:
 
 
 def routes_of(owner_id: int, limit: int = 50) -> list[dict]:
-    """A user's routes, newest first, as API route objects."""
+    """A user's routes, newest first, as API route objects (as their owner sees them)."""
     routes = db.session.scalars(
         select(Route).where(Route.owner_id == owner_id).order_by(Route.created_at.desc(), Route.id.desc()).limit(limit)
     ).all()
-    return [route_dict(r) for r in routes]
+    return [route_dict(r, owner_id) for r in routes]
 
 
-def route_dict(route: Route) -> dict:
-    """The API's route object."""
+_PUBLIC_FIELDS = ("length_m", "ascent_m", "descent_m", "min_ele_m", "max_ele_m", "point_count", "start", "end",
+                  "bbox", "recorded_duration_s", "moving_time_s", "estimated_duration_s")
+
+
+def route_dict(route: Route, viewer_id: int | None) -> dict:
+    """The API's route object as viewer_id sees it."""
     start, end = to_shape(route.start_point), to_shape(route.end_point)
-    return {
+    out = {
         "id": route.id, "name": route.name, "activity": route.activity, "description": route.description,
         "group_id": route.group_id, "length_m": round(route.length_m, 1),
         "ascent_m": _round(route.ascent_m), "descent_m": _round(route.descent_m),
@@ -157,6 +251,9 @@ def route_dict(route: Route) -> dict:
         "recorded_duration_s": route.recorded_duration_s, "moving_time_s": route.moving_time_s,
         "estimated_duration_s": route.estimated_duration_s,
     }
+    if is_cut_for(route, viewer_id):
+        out.update((field, route.public_stats[field]) for field in _PUBLIC_FIELDS)
+    return out
 
 
 def _round(value: float | None) -> float | None:
@@ -164,56 +261,79 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def route_geojson(route: Route) -> dict:
-    """A GeoJSON Feature of the full line (with elevation as the third coordinate when the file had it)."""
-    geom = Route.line if route.has_elevation else func.ST_Force2D(func.geometry(Route.line))
+def _has_elevation(route: Route, viewer_id: int | None) -> bool:
+    """Whether the line viewer_id sees carries elevations from the file."""
+    return route.public_stats["has_elevation"] if is_cut_for(route, viewer_id) else route.has_elevation
+
+
+def _line_column(route: Route, viewer_id: int | None, *, display: bool):
+    """The line column viewer_id may read: the full or public line, at full resolution or for display."""
+    if is_cut_for(route, viewer_id):
+        return Route.public_display_line if display else Route.public_line
+    return Route.display_line if display else Route.line
+
+
+def route_geojson(route: Route, viewer_id: int | None) -> dict:
+    """A GeoJSON Feature of the line viewer_id sees (a MultiLineString when privacy zones cut it; elevation
+    as the third coordinate when the file had it)."""
+    column = _line_column(route, viewer_id, display=False)
+    geom = column if _has_elevation(route, viewer_id) else func.ST_Force2D(func.geometry(column))
     text = db.session.scalar(select(func.ST_AsGeoJSON(geom, 7)).where(Route.id == route.id))
-    return {"type": "Feature", "id": route.id, "geometry": json.loads(text), "properties": route_dict(route)}
+    return {"type": "Feature", "id": route.id, "geometry": json.loads(text),
+            "properties": route_dict(route, viewer_id)}
 
 
-def line_coords(route: Route, *, display: bool = False) -> list[tuple[float, float, float | None]]:
-    """The stored line as (lon, lat, ele_m|None) tuples; display=True gives the simplified line."""
-    column = Route.display_line if display else Route.line
+Coords = list[tuple[float, float, float | None]]
+
+
+def line_pieces(route: Route, viewer_id: int | None, *, display: bool = False) -> list[Coords]:
+    """The line viewer_id sees as pieces of (lon, lat, ele_m|None); display=True gives the simplified line."""
+    column = _line_column(route, viewer_id, display=display)
     wkb = db.session.scalar(select(func.ST_AsBinary(column)).where(Route.id == route.id))
-    coords = shapely.get_coordinates(shapely.from_wkb(bytes(wkb)), include_z=True)
-    if route.has_elevation:
-        return [(float(x), float(y), float(z)) for x, y, z in coords]
-    return [(float(x), float(y), None) for x, y, _ in coords]
+    geom = shapely.from_wkb(bytes(wkb))
+    with_ele = _has_elevation(route, viewer_id)
+    return [[(float(x), float(y), float(z) if with_ele else None)
+             for x, y, z in shapely.get_coordinates(part, include_z=True)]
+            for part in shapely.get_parts(geom)]
 
 
-def _segment(coords: list[tuple[float, float, float | None]]) -> gpx.Segment:
+def _segment(coords: Coords) -> gpx.Segment:
     """A GPX segment from (lon, lat, ele_m) tuples."""
     lons, lats, eles = zip(*coords)
     return gpx.Segment(lats=lats, lons=lons, eles_m=eles, times=(None,) * len(coords))
 
 
-def stored_waypoints(route: Route) -> list[gpx.Waypoint]:
-    """The route's GPX waypoints."""
-    return [gpx.Waypoint(lat=w["lat"], lon=w["lon"], ele_m=w["ele_m"], name=w["name"], description=w["description"])
-            for w in route.waypoints]
+def _waypoints_seen(route: Route, viewer_id: int | None) -> list[dict]:
+    """The route's waypoints viewer_id sees."""
+    return route.public_stats["waypoints"] if is_cut_for(route, viewer_id) else route.waypoints
 
 
-def route_gpx(route: Route, extra_waypoints: list[gpx.Waypoint] = ()) -> bytes:
-    """The route as a GPX 1.1 document: one track segment, its waypoints and any extra ones."""
-    waypoints = [*stored_waypoints(route), *extra_waypoints]
-    return gpx_export.build_gpx(route.name, [_segment(line_coords(route))], waypoints, description=route.description or None)
+def route_gpx(route: Route, viewer_id: int | None, extra_waypoints: list[gpx.Waypoint] = ()) -> bytes:
+    """The route viewer_id sees as GPX 1.1: one track segment per visible piece, its waypoints and extra ones."""
+    waypoints = [*(gpx.Waypoint(lat=w["lat"], lon=w["lon"], ele_m=w["ele_m"], name=w["name"],
+                                description=w["description"]) for w in _waypoints_seen(route, viewer_id)),
+                 *extra_waypoints]
+    segments = [_segment(piece) for piece in line_pieces(route, viewer_id)]
+    return gpx_export.build_gpx(route.name, segments, waypoints, description=route.description or None)
 
 
 def point_along(route: Route, fraction: float) -> tuple[float, float]:
-    """(lat, lon) of the point a fraction (0..1) of the way along the route's line."""
+    """(lat, lon) of the point a fraction (0..1) of the way along the route's full line (for the seed)."""
     point = func.ST_LineInterpolatePoint(func.ST_Force2D(func.geometry(Route.line)), fraction)
     row = db.session.execute(select(func.ST_Y(point), func.ST_X(point)).where(Route.id == route.id)).one()
     return float(row[0]), float(row[1])
 
 
-def map_data(route: Route) -> dict:
-    """What a route map and profile need: display line, km marks, waypoints and the elevation profile."""
-    line = line_coords(route, display=True)
-    track = gpx.ParsedTrack(name=None, description=None, segments=[_segment(line)], waypoints=[])
+def map_data(route: Route, viewer_id: int | None) -> dict:
+    """What a route map and profile need, as viewer_id sees the route: display pieces, km marks along them,
+    waypoints and the elevation profile."""
+    pieces = line_pieces(route, viewer_id, display=True)
+    track = gpx.ParsedTrack(name=None, description=None, segments=[_segment(p) for p in pieces], waypoints=[])
+    profile = route.public_stats["profile"] if is_cut_for(route, viewer_id) else route.profile
     return {
-        "line": line,
+        "lines": pieces,
         "km_marks": [(lon, lat, km) for lat, lon, km in geometry.km_marks(track)],
         "waypoints": [{"lat": w["lat"], "lon": w["lon"], "name": w["name"] or "Waypoint", "notes": w["description"]}
-                      for w in route.waypoints],
-        "profile": [tuple(pair) for pair in route.profile],
+                      for w in _waypoints_seen(route, viewer_id)],
+        "profile": [tuple(pair) for pair in profile],
     }

@@ -191,30 +191,49 @@ DISPLAY_SLACK_M = 10.0
 SPHERE_RATIO = 1.006
 
 
+# A route cut by its owner's privacy zones is searched, measured and described by its public view only
+# (public_line, public_display_line, public_stats), for everyone: the hidden parts never match.
+LENGTH_SEEN = "COALESCE(CAST(r.public_stats ->> 'length_m' AS float8), r.length_m)"
+
+
 def _routes_sql(extra_clauses: str) -> str:
-    """The nearby-routes SQL (box prefilter on the line's GiST index, rank on display_line, exact page)."""
+    """The nearby-routes SQL (box prefilter on the lines' GiST indexes, rank on display lines, exact page)."""
+    visible_group = "(r.group_id IS NULL OR g.visibility = 'public')"
     return f"""
         WITH near AS (
             SELECT r.id, ST_Distance(r.display_line, {HERE}, false) AS approx_m
             FROM routes r LEFT JOIN groups g ON g.id = r.group_id
-            WHERE r.line && _ST_Expand({HERE}, :within_m)
-              AND (r.group_id IS NULL OR g.visibility = 'public') {extra_clauses}),
+            WHERE r.line && _ST_Expand({HERE}, :within_m) AND r.public_stats IS NULL
+              AND {visible_group} {extra_clauses}
+            UNION ALL
+            SELECT r.id, ST_Distance(r.public_display_line, {HERE}, false) AS approx_m
+            FROM routes r LEFT JOIN groups g ON g.id = r.group_id
+            WHERE r.public_line && _ST_Expand({HERE}, :within_m) AND {visible_group} {extra_clauses}),
         kth AS (SELECT approx_m FROM near ORDER BY approx_m OFFSET :rank_k - 1 LIMIT 1),
         exact AS MATERIALIZED (
-            SELECT r.id, r.name, r.activity, r.length_m, r.ascent_m, r.start_point, r.line,
-                   ST_Distance(r.line, {HERE}) AS distance_m
+            SELECT r.id, r.name, r.activity, r.start_point, r.public_stats,
+                   {LENGTH_SEEN} AS length_m,
+                   CASE WHEN r.public_stats IS NULL THEN r.ascent_m
+                        ELSE CAST(r.public_stats ->> 'ascent_m' AS float8) END AS ascent_m,
+                   COALESCE(r.public_line, r.line) AS line,
+                   ST_Distance(COALESCE(r.public_line, r.line), {HERE}) AS distance_m
             FROM near JOIN routes r ON r.id = near.id
             WHERE near.approx_m <= :within_m * :ratio + :slack_m
               AND near.approx_m <= COALESCE(((SELECT approx_m FROM kth) + :slack_m) * :ratio * :ratio + :slack_m,
                                             :within_m * :ratio + :slack_m))
         SELECT p.id, p.name, p.activity, p.length_m, p.ascent_m, p.distance_m,
-               ST_Y(p.start_point::geometry) AS start_lat, ST_X(p.start_point::geometry) AS start_lon,
-               ST_Length(CAST(ST_LineSubstring(p.flat, 0, ST_LineLocatePoint(
-                   ST_Scale(p.flat, cos(radians(CAST(:lat AS float8))), 1),
+               COALESCE(CAST(p.public_stats -> 'start' ->> 'lat' AS float8), ST_Y(p.start_point::geometry)) AS start_lat,
+               COALESCE(CAST(p.public_stats -> 'start' ->> 'lon' AS float8), ST_X(p.start_point::geometry)) AS start_lon,
+               (SELECT COALESCE(sum(ST_Length(CAST(d.geom AS geography))), 0) FROM ST_Dump(p.flat) d
+                WHERE d.path[1] < k.n)
+               + ST_Length(CAST(ST_LineSubstring(k.geom, 0, ST_LineLocatePoint(
+                   ST_Scale(k.geom, cos(radians(CAST(:lat AS float8))), 1),
                    ST_Scale({HERE_GEOM}, cos(radians(CAST(:lat AS float8))), 1))) AS geography)) AS along_m
-        FROM (SELECT exact.*, ST_Force2D(exact.line::geometry) AS flat FROM exact
+        FROM (SELECT exact.*, ST_Multi(ST_Force2D(exact.line::geometry)) AS flat FROM exact
               WHERE exact.distance_m <= :within_m
               ORDER BY exact.distance_m, exact.id LIMIT :limit OFFSET :offset) p
+        CROSS JOIN LATERAL (SELECT d.path[1] AS n, d.geom FROM ST_Dump(p.flat) d
+                            ORDER BY d.geom <-> {HERE_GEOM} LIMIT 1) k
         ORDER BY p.distance_m, p.id"""
 
 
@@ -223,17 +242,18 @@ def routes_nearby(lat: float, lon: float, within_m: float, *, activity: str | No
                   limit: int = 20, offset: int = 0) -> list[dict]:
     """Routes whose line passes within within_m, nearest first: distance_m to the line and along_m from its start.
 
-    distance_m is the spheroidal ST_Distance to the full line. Candidates come from the line's GiST
-    index by box; they are ranked by the cheap distance to display_line, and only those that can still
+    distance_m is the spheroidal ST_Distance to the full line. Candidates come from the lines' GiST
+    indexes by box; they are ranked by the cheap distance to the display line, and only those that can still
     be among the first offset + limit (bound: the k-th cheap distance plus the slack) get the exact one.
-    along_m: the closest point is located on the line with longitudes scaled by cos(lat) (locally
-    isotropic near the query point), and the line from the start to that point is measured on the
-    spheroid. The length is exact; the error is only in where the closest point is found (metres for
-    a point within a few km of the line, away from the poles and the antimeridian).
+    along_m: the closest point is located on the line (on a route cut by privacy zones: on its nearest
+    visible piece, after the pieces before it) with longitudes scaled by cos(lat) (locally isotropic near
+    the query point), and the line from the start to that point is measured on the spheroid. The length is
+    exact; the error is only in where the closest point is found (metres for a point within a few km of the
+    line, away from the poles and the antimeridian).
     Routes of private groups are hidden; routes without a group are public.
     """
-    optional = [("AND r.activity = :activity", activity), ("AND r.length_m >= :min_length_m", min_length_m),
-                ("AND r.length_m <= :max_length_m", max_length_m)]
+    optional = [("AND r.activity = :activity", activity), (f"AND {LENGTH_SEEN} >= :min_length_m", min_length_m),
+                (f"AND {LENGTH_SEEN} <= :max_length_m", max_length_m)]
     extra_clauses = " ".join(clause for clause, value in optional if value is not None)
     params = {"lat": lat, "lon": lon, "within_m": within_m, "activity": activity, "min_length_m": min_length_m,
               "max_length_m": max_length_m, "rank_k": offset + limit, "ratio": SPHERE_RATIO,

@@ -108,13 +108,17 @@ def suggestions(event_id: int, user: User | None) -> list[dict]:
 
     event: Event = staff_event(event_id, user)
     homes = _homes(event.id)
-    if event.route is None:
+    viewer_id = user.id if user else None
+    route = routes.visible_route(event.route, viewer_id)
+    if route is None:
         start = to_shape(event.start)
         return [_suggestion("start", "The outing's start point.", start.y, start.x, homes, None)]
-    line = np.array([(lon, lat) for lon, lat, _ in routes.line_coords(event.route, display=True)], dtype=float)
+    pieces = routes.line_pieces(route, viewer_id, display=True)
+    line = np.array([(lon, lat) for piece in pieces for lon, lat, _ in piece], dtype=float)
     out = [
         _suggestion("start", "The route's start.", line[0, 1], line[0, 0], homes, 0.0),
-        _suggestion("end", "The route's end.", line[-1, 1], line[-1, 0], homes, event.route.length_m),
+        _suggestion("end", "The route's end.", line[-1, 1], line[-1, 0], homes,
+                    routes.route_dict(route, viewer_id)["length_m"]),
     ]
     if len(homes) >= MIN_SHARED_HOMES:
         fair = fair_point(line, homes)

@@ -75,11 +75,14 @@ def edit(event_id: int):
 
 
 def _event_map(event: dict, route):
-    """(map parts, folium variable name, profile SVG): the route with numbered meeting points, or the start."""
+    """(map parts, folium variable name, profile SVG): the route as the viewer sees it with numbered meeting
+    points, or the start."""
     points = event["meeting_points"]
+    viewer_id = me().id if me() else None
+    route = routes.visible_route(route, viewer_id)
     if route is not None:
-        data = routes.map_data(route)
-        m = maps.route_map(data["line"], km_marks=data["km_marks"], waypoints=data["waypoints"],
+        data = routes.map_data(route, viewer_id)
+        m = maps.route_map(data["lines"], km_marks=data["km_marks"], waypoints=data["waypoints"],
                            meeting_points=points, **tile_options())
         return embed(m), m.get_name(), elevation_svg(data["profile"])
     m = maps.point_map(event["lat"], event["lon"], label=event["title"], zoom=13, **tile_options())

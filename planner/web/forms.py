@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from planner.services.routes import ACTIVITIES
 
@@ -35,3 +35,13 @@ class RouteUploadForm(FlaskForm):
                                              FileAllowed(["gpx", "xml"], "Upload a .gpx file.")])
     name = StringField("Name (optional: taken from the file)", validators=[Optional(), Length(max=200)])
     activity = SelectField("Activity", choices=[(a, a.replace("_", " ").capitalize()) for a in ACTIVITIES])
+
+
+class PrivacyZoneForm(FlaskForm):
+    """Add a privacy zone: a centre (click the map or type it) and a radius."""
+
+    name = StringField("Name (only you see it)", validators=[Optional(), Length(max=80)])
+    lat = StringField("Latitude", validators=[DataRequired()])
+    lon = StringField("Longitude", validators=[DataRequired()])
+    radius_m = IntegerField("Radius in metres (200 to 1,000)", default=500,
+                            validators=[DataRequired(), NumberRange(min=200, max=1000)])

@@ -1,15 +1,17 @@
 """Route pages: upload a GPX file, see it on a map with its stats and elevation profile, download it."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from planner.downloads import attachment
 from planner.geo import maps
 from planner.geo.profile import elevation_svg
-from planner.services import routes
+from planner.services import privacy, routes
 from planner.services.errors import ServiceError
-from planner.web.forms import RouteUploadForm
+from planner.web.community_forms import ActionForm
+from planner.web.forms import PrivacyZoneForm, RouteUploadForm
+from planner.web.groups import form_error, login_page, me
 from planner.web.maps import embed, tile_options
 
 bp = Blueprint("routes", __name__)
@@ -47,10 +49,12 @@ def mine():
 def show(route_id: int):
     """A route's map, stats, elevation profile and downloads."""
     route = routes.get_route(route_id, _viewer_id())
-    data = routes.map_data(route)
-    route_map = embed(maps.route_map(data["line"], km_marks=data["km_marks"], waypoints=data["waypoints"],
+    data = routes.map_data(route, _viewer_id())
+    route_map = embed(maps.route_map(data["lines"], km_marks=data["km_marks"], waypoints=data["waypoints"],
                                      **tile_options()))
-    return render_template("routes/show.html", route=routes.route_dict(route), route_owner_id=route.owner_id,
+    return render_template("routes/show.html", route=routes.route_dict(route, _viewer_id()), route_owner_id=route.owner_id,
+                           cut_for_viewer=routes.is_cut_for(route, _viewer_id()),
+                           cut_for_others=route.public_stats is not None,
                            route_map=route_map, profile_svg=elevation_svg(data["profile"]),
                            waypoints=data["waypoints"])
 
@@ -59,7 +63,7 @@ def show(route_id: int):
 def download(route_id: int):
     """The route as GPX 1.1."""
     route = routes.get_route(route_id, _viewer_id())
-    return attachment(routes.route_gpx(route), f"route-{route.id}.gpx")
+    return attachment(routes.route_gpx(route, _viewer_id()), f"route-{route.id}.gpx")
 
 
 @bp.get("/routes/<int:route_id>/original.gpx")
@@ -69,3 +73,35 @@ def original(route_id: int):
     if route.owner_id != _viewer_id():
         abort(404)
     return attachment(route.gpx_original, f"route-{route.id}-original.gpx")
+
+
+@bp.route("/me/privacy", methods=["GET", "POST"])
+@login_page
+def privacy_zones():
+    """The user's privacy zones on a map, and a form to add one (click the map to fill the centre)."""
+    form = PrivacyZoneForm()
+    if form.validate_on_submit():
+        data = {"name": form.name.data, "lat": form.lat.data, "lon": form.lon.data, "radius_m": form.radius_m.data}
+        try:
+            privacy.add_zone(me(), data)
+        except ServiceError as error:
+            if error.status == 409:
+                flash(error.message, "error")
+            else:
+                form_error(form, error)
+        else:
+            flash("Privacy zone added: others now see your routes without the parts around it.", "success")
+            return redirect(url_for("routes.privacy_zones"))
+    zones = privacy.list_zones(me())
+    zones_map = maps.zones_map(zones, **tile_options())
+    return render_template("routes/privacy.html", form=form, zones=zones, zones_map=embed(zones_map),
+                           map_name=zones_map.get_name(), action_form=ActionForm()), 400 if form.errors else 200
+
+
+@bp.post("/me/privacy/<int:zone_id>/delete")
+@login_page
+def delete_privacy_zone(zone_id: int):
+    """Remove one of the user's privacy zones."""
+    privacy.delete_zone(me(), zone_id)
+    flash("Privacy zone removed.", "info")
+    return redirect(url_for("routes.privacy_zones"))

@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from planner.services import accounts, discussion, events, groups, meeting_points, routes, rsvp
+from planner.services import accounts, discussion, events, groups, meeting_points, privacy, routes, rsvp
 from planner.services.discussion import PAGE_SIZE as POSTS_PER_PAGE
 from tests.browser.xss_payloads import PAYLOADS
 
@@ -101,7 +101,7 @@ def _when(days: int) -> dict:
 
 
 def _seed_own(index: int, payload: str, hub, organiser) -> dict:
-    """A user named payload owning a group, an outing and two routes (trk and rte) all labelled payload.
+    """A user named payload owning a group, an outing, two routes (trk and rte) and a privacy zone all labelled payload.
 
     The user also joins the hub, meets at a hub meeting point labelled payload and posts payload on both hub threads.
     """
@@ -113,6 +113,7 @@ def _seed_own(index: int, payload: str, hub, organiser) -> dict:
     routes.import_gpx(user.id, _gpx("rte", payload, (), lat + 0.005, lon), group_id=group.id)
     event = events.create_event(group.id, user, {"title": payload, "description": payload, "capacity": 10,
                                                  "activity": "hiking", "route_id": trk.id, **_when(2 + index)})
+    privacy.add_zone(user, {"name": payload, "lat": lat + 0.3, "lon": lon + 0.3, "radius_m": 300})
     hub_group, hub_event = hub
     point = meeting_points.add(hub_event, organiser, {"name": payload, "notes": payload,
                                                       "lat": 30.2 + (index % 20) * 0.001, "lon": 120.1003})
@@ -252,5 +253,6 @@ class TestPagesShowingUserText:
             inspector.check(f"/groups/{own['group']}", shown=label, min_overlays=1)
             assert inspector.page.locator(".topbar .who").text_content() == own["payload"]
             inspector.check(f"/events/{own['event']}", shown=label, min_overlays=2)
+            inspector.check("/me/privacy", shown=label, min_overlays=1)
             inspector.check("/routes/mine")
             assert inspector.page.locator("ol.events h2").all_text_contents() == [own["payload"]] * 2

@@ -86,7 +86,7 @@ def events_with(text: str) -> folium.Map:
 def route_with(text: str) -> folium.Map:
     """A route map with text in every user field."""
     return maps.route_map(
-        line_of(7.9, 46.5),
+        [line_of(7.9, 46.5)],
         km_marks=[(7.905, 46.51, 1)],
         waypoints=[{"lat": 46.52, "lon": 7.91, "name": text, "notes": text}],
         meeting_points=[{"lat": 46.53, "lon": 7.92, "name": text, "notes": text, "number": 1}],
@@ -307,23 +307,23 @@ class TestEventsMap:
 
 class TestRouteMap:
     def test_it_fits_bounds_to_the_route(self):
-        script = maps.render(maps.route_map(line_of(7.9, 46.5, n=11)), ASSET_URLS).script_js
+        script = maps.render(maps.route_map([line_of(7.9, 46.5, n=11)]), ASSET_URLS).script_js
         assert "fitBounds(" in script
         assert "[[46.5, 7.9], [46.52, 7.91]]" in script
 
     def test_it_draws_the_line_in_lat_lon_order(self):
-        script = maps.render(maps.route_map([(7.9, 46.5, None), (8.0, 46.6, 1200.0)]), ASSET_URLS).script_js
+        script = maps.render(maps.route_map([[(7.9, 46.5, None), (8.0, 46.6, 1200.0)]]), ASSET_URLS).script_js
         assert "L.polyline(" in script
         assert re.search(r"\[\[46\.5, 7\.9\], \[46\.6, 8\.0\]\]", script)
 
     def test_it_marks_start_and_finish_with_their_labels(self):
-        m = maps.route_map(line_of(7.9, 46.5), start_label="Depart", finish_label="Arrive")
+        m = maps.route_map([line_of(7.9, 46.5)], start_label="Depart", finish_label="Arrive")
         script = maps.render(m, ASSET_URLS).script_js
         assert '{"head": "Depart"}' in script
         assert '{"head": "Arrive"}' in script
 
     def test_it_labels_km_marks(self):
-        m = maps.route_map(line_of(7.9, 46.5), km_marks=[(7.905, 46.51, 1), (7.91, 46.52, 2)])
+        m = maps.route_map([line_of(7.9, 46.5)], km_marks=[(7.905, 46.51, 1), (7.91, 46.52, 2)])
         script = maps.render(m, ASSET_URLS).script_js
         assert '{"head": "1 km"}' in script
         assert '{"head": "2 km"}' in script
@@ -332,22 +332,28 @@ class TestRouteMap:
 
     def test_it_numbers_meeting_points_and_shows_their_notes(self):
         point = {"lat": 46.53, "lon": 7.92, "name": "Car park", "notes": "Bring coffee\n\nBack gate", "number": 3}
-        script = maps.render(maps.route_map(line_of(7.9, 46.5), meeting_points=[point]), ASSET_URLS).script_js
+        script = maps.render(maps.route_map([line_of(7.9, 46.5)], meeting_points=[point]), ASSET_URLS).script_js
         assert '{"head": "3"}' in script
         assert '"head": "Car park", "lines": ["Meeting point 3", "Bring coffee", "Back gate"]' in script
 
     def test_it_shows_waypoints_with_name_and_notes(self):
         waypoint = {"lat": 46.52, "lon": 7.91, "name": "Spring", "notes": "Drinking water"}
-        script = maps.render(maps.route_map(line_of(7.9, 46.5), waypoints=[waypoint]), ASSET_URLS).script_js
+        script = maps.render(maps.route_map([line_of(7.9, 46.5)], waypoints=[waypoint]), ASSET_URLS).script_js
         assert '"head": "Spring", "lines": ["Drinking water"]' in script
+
+    def test_it_draws_each_piece_of_a_cut_route_apart(self):
+        pieces = [[(7.9, 46.5, None), (7.91, 46.51, None)], [(7.95, 46.55, None), (7.96, 46.56, None)]]
+        script = maps.render(maps.route_map(pieces), ASSET_URLS).script_js
+        assert re.search(r"\[\[\[46\.5, 7\.9\], \[46\.51, 7\.91\]\], \[\[46\.55, 7\.95\], \[46\.56, 7\.96\]\]\]", script)
+        assert "[46.51, 7.91], [46.55, 7.95]" not in script  # no line across the hidden part
 
     def test_it_rejects_a_route_with_fewer_than_two_points(self):
         with pytest.raises(ValueError, match="two points"):
-            maps.route_map([(7.9, 46.5, 100.0)])
+            maps.route_map([[(7.9, 46.5, 100.0)]])
 
     def test_it_rejects_non_finite_coordinates(self):
         with pytest.raises(ValueError, match="finite"):
-            maps.route_map([(7.9, 46.5, None), (float("nan"), 46.6, None)])
+            maps.route_map([[(7.9, 46.5, None), (float("nan"), 46.6, None)]])
 
 
 class TestPointMap:

@@ -1,5 +1,5 @@
-/* Organisers' event page: clicking the map fills the meeting-point form's latitude and longitude.
-   The form names the folium map variable in data-map-target; no inline script is needed. */
+/* A form with data-map-target names a folium map variable: clicking that map fills the form's latitude and
+   longitude (meeting points on the event page, privacy zones). No inline script is needed. */
 (function () {
   "use strict";
 

@@ -1,0 +1,64 @@
+"""Privacy zones: a user's places (a home, a workplace) cut from what others see of their routes."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from geoalchemy2.shape import to_shape
+from sqlalchemy import func, select
+
+from planner.extensions import db
+from planner.geo import privacy
+from planner.models import PrivacyZone, User
+from planner.services import groups, permissions, routes
+from planner.services.errors import Conflict, NotFound, ServiceError
+
+MAX_ZONES = 10
+MAX_NAME_CHARS = 80
+
+
+def zone_dict(zone: PrivacyZone) -> dict:
+    """The API's zone object, for its owner only (the cut drawn for it is never shown, not even to them)."""
+    centre = to_shape(zone.centre)
+    return {"id": zone.id, "name": zone.name, "lat": centre.y, "lon": centre.x, "radius_m": zone.radius_m}
+
+
+def list_zones(user: User | None) -> list[dict]:
+    """The user's zones, oldest first."""
+    user = permissions.require_user(user)
+    zones = db.session.scalars(select(PrivacyZone).where(PrivacyZone.user_id == user.id).order_by(PrivacyZone.id))
+    return [zone_dict(zone) for zone in zones]
+
+
+def add_zone(user: User | None, data: Mapping) -> dict:
+    """Create a zone from {lat, lon, radius_m, name?} and re-cut the user's routes; 400/409 and nothing written on bad input."""
+    user = permissions.require_user(user)
+    lat, lon = groups.clean_point(data.get("lat"), data.get("lon"))
+    low, high = privacy.ZONE_RADIUS_M
+    radius_m = round(groups.clean_number(data.get("radius_m"), "radius_m", low, high))
+    name = data.get("name") or ""
+    if not isinstance(name, str) or len(name.strip()) > MAX_NAME_CHARS:
+        raise ServiceError("invalid_field", f"'name' must be text of at most {MAX_NAME_CHARS} characters.", "name")
+    count = db.session.scalar(select(func.count()).where(PrivacyZone.user_id == user.id))
+    if count >= MAX_ZONES:
+        raise Conflict("too_many_zones", f"You can have at most {MAX_ZONES} privacy zones.", None)
+    cut = privacy.draw_cut(lat, lon, radius_m)
+    zone = PrivacyZone(user_id=user.id, name=name.strip(), centre=groups.point_wkt(lat, lon), radius_m=radius_m,
+                       cut_centre=groups.point_wkt(cut.lat, cut.lon), cut_radius_m=cut.radius_m)
+    db.session.add(zone)
+    db.session.flush()
+    routes.refresh_public_views(user.id)
+    db.session.commit()
+    db.session.refresh(zone)
+    return zone_dict(zone)
+
+
+def delete_zone(user: User | None, zone_id: int) -> None:
+    """Remove one of the user's zones and re-cut their routes; 404 for anyone else's."""
+    user = permissions.require_user(user)
+    zone = db.session.get(PrivacyZone, zone_id)
+    if zone is None or zone.user_id != user.id:
+        raise NotFound("not_found", "No such privacy zone.")
+    db.session.delete(zone)
+    db.session.flush()
+    routes.refresh_public_views(user.id)
+    db.session.commit()
