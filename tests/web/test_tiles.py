@@ -1,4 +1,4 @@
-"""The tile proxy: pages load tiles from our origin; the proxy caches, and degrades to a quick 404 offline."""
+"""The tile proxy: pages load tiles from our origin; the proxy caches, and degrades to quick blank tiles offline."""
 import pytest
 
 from planner.services import tiles
@@ -30,11 +30,20 @@ class TestTileProxy:
             assert response.status_code == 200 and response.data == PNG and response.mimetype == "image/png"
         assert upstream == ["https://tiles.example/3/4/2.png"]
 
-    def test_an_unreachable_upstream_is_a_404_and_backs_off(self, client, upstream, app, monkeypatch):
+    def test_an_unreachable_upstream_gives_an_uncached_blank_tile_and_backs_off(self, client, upstream, app,
+                                                                               monkeypatch):
         monkeypatch.setitem(app.config, "TILES_URL", "https://fail.example/{z}/{x}/{y}.png")
-        assert client.get("/tiles/1/0/0.png").status_code == 404
-        assert client.get("/tiles/1/1/0.png").status_code == 404
+        for path in ("/tiles/1/0/0.png", "/tiles/1/1/0.png"):
+            response = client.get(path)
+            assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+            assert response.data == tiles.blank_png()
         assert len(upstream) == 1
+
+    def test_the_blank_tile_is_a_valid_256_pixel_png(self):
+        png = tiles.blank_png()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and png[12:16] == b"IHDR"
+        assert int.from_bytes(png[16:20], "big") == int.from_bytes(png[20:24], "big") == 256
+        assert png.endswith(b"IEND\xaeB`\x82")  # the IEND chunk with its fixed CRC
 
     def test_out_of_range_tiles_are_404s(self, client, upstream):
         assert client.get("/tiles/2/4/0.png").status_code == 404
