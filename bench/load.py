@@ -16,7 +16,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from planner import create_app  # noqa: E402
 from planner.extensions import db  # noqa: E402
 from planner.models import Event, Group, Membership, User  # noqa: E402
 from planner.services import accounts  # noqa: E402
+from bench.processes import free_port, start_gunicorn, stop_group  # noqa: E402
 
 DB_NAME = "planner_load"
 SECONDS = int(os.environ.get("PLANNER_LOAD_SECONDS", "60"))  # shorter only for trying the script out
@@ -119,21 +119,11 @@ def write_data_file(seeded: dict, directory: str) -> str:
     return path
 
 
-def free_port() -> int:
-    """A TCP port that was free on 127.0.0.1 a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(load_url: str, port: int, log_path: str) -> subprocess.Popen:
-    """gunicorn (2 gthread workers) serving create_app() on 127.0.0.1:port, in its own process group."""
-    env = {**os.environ, "DATABASE_URL": load_url, "SECRET_KEY": "load-bench", "PLANNER_TILES_URL": "",
+def start_app(load_url: str, port: int, log_path: str) -> subprocess.Popen:
+    """gunicorn (2 gthread workers) serving the app on the load database at 127.0.0.1:port."""
+    env = {"DATABASE_URL": load_url, "SECRET_KEY": "load-bench", "PLANNER_TILES_URL": "",
            "PLANNER_GEOCODER": "offline", "PLANNER_RATELIMIT_STORAGE_URI": "memory://"}
-    command = [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-k", "gthread",
-               "--threads", str(THREADS_PER_WORKER), "-b", f"127.0.0.1:{port}", "planner:create_app()"]
-    with open(log_path, "wb") as log:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+    return start_gunicorn(env, port, log_path, WORKERS, THREADS_PER_WORKER)
 
 
 def wait_until_serving(base: str, server: subprocess.Popen, timeout_s: float = 30) -> None:
@@ -148,18 +138,6 @@ def wait_until_serving(base: str, server: subprocess.Popen, timeout_s: float = 3
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer within {timeout_s:.0f} s")
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    """SIGTERM the gunicorn process group, SIGKILL it after 10 s."""
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
 
 
 def run_wrk(base: str, data_path: str) -> dict:
@@ -256,7 +234,7 @@ def measure(load_url: str, conninfo: str, seeded: dict, workdir: str) -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = os.path.join(workdir, "gunicorn.log")
-    server = start_gunicorn(load_url, port, log_path)
+    server = start_app(load_url, port, log_path)
     try:
         wait_until_serving(base, server)
         print(f"wrk: {SECONDS} s, {WRK_CONNECTIONS} connections; gunicorn {WORKERS} workers x "
@@ -265,7 +243,7 @@ def measure(load_url: str, conninfo: str, seeded: dict, workdir: str) -> int:
         errors = report_traffic(run_wrk(base, write_data_file(seeded, workdir)))
         failures = check_invariants(conninfo, base, seeded["rsvp_events"])
     finally:
-        stop_gunicorn(server)
+        stop_group(server)
     if server.returncode not in (0, -signal.SIGTERM) or errors:
         print("gunicorn log (tail):\n" + Path(log_path).read_text(errors="replace")[-2000:])
     print(f"  zero errors: {'PASS' if errors == 0 else 'FAIL'} ({errors})")

@@ -7,12 +7,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -25,6 +21,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 
+from bench.processes import free_port, start_gunicorn, stop_group
 from planner.extensions import db
 from planner.models import Event, Group, Membership, User
 from planner.services import accounts
@@ -32,7 +29,6 @@ from tests.conftest import MIGRATIONS, database_url_for, drop_database, make_app
 
 pytestmark = pytest.mark.db
 
-ROOT = Path(__file__).resolve().parents[2]
 CAPACITY = 5
 RACERS = 48
 LOGIN_LIMIT = "4 per minute"
@@ -49,24 +45,6 @@ def _require_tools() -> None:
     ) if not found]
     if missing:
         pytest.fail("the scale-out test needs " + "; ".join(missing), pytrace=False)
-
-
-def _free_port() -> int:
-    """A TCP port that was free on 127.0.0.1 a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM the process group of process, SIGKILL it after 10 s."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 def _wait_for(ready, process: subprocess.Popen, what: str, log: Path) -> None:
@@ -125,7 +103,7 @@ def redis_port(tmp_path_factory):
     import redis
 
     workdir = tmp_path_factory.mktemp("redis")
-    port, log = _free_port(), workdir / "redis.log"
+    port, log = free_port(), workdir / "redis.log"
     command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
                "--dir", str(workdir), "--logfile", str(log)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
@@ -134,28 +112,25 @@ def redis_port(tmp_path_factory):
         _wait_for(lambda: client.ping(), process, "redis-server", log)
         yield port
     finally:
-        _stop(process)
+        stop_group(process)
 
 
-def _start_gunicorn(url: str, port: int, redis_port: int, log: Path) -> subprocess.Popen:
+def _start_app(url: str, port: int, redis_port: int, log: Path) -> subprocess.Popen:
     """A gunicorn master with 2 gthread workers on 127.0.0.1:port, rate limits in the shared Redis."""
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "scale-out-test", "PLANNER_TILES_URL": "",
+    env = {"DATABASE_URL": url, "SECRET_KEY": "scale-out-test", "PLANNER_TILES_URL": "",
            "PLANNER_GEOCODER": "offline", "PLANNER_RATELIMIT_ENABLED": "1",
            "PLANNER_RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0",
            "PLANNER_RATE_LIMIT_LOGIN": LOGIN_LIMIT}
-    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4",
-               "-b", f"127.0.0.1:{port}", "planner:create_app()"]
-    with open(log, "wb") as out:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True)
+    return start_gunicorn(env, port, log)
 
 
 @pytest.fixture(scope="module")
 def servers(database, redis_port, tmp_path_factory):
     """Base URLs of two gunicorn masters on the same database and Redis; both stopped afterwards."""
     workdir = tmp_path_factory.mktemp("gunicorn")
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     logs = [workdir / f"gunicorn-{port}.log" for port in ports]
-    processes = [_start_gunicorn(database[0], port, redis_port, log) for port, log in zip(ports, logs)]
+    processes = [_start_app(database[0], port, redis_port, log) for port, log in zip(ports, logs)]
     try:
         for port, process, log in zip(ports, processes, logs):
             _wait_for(lambda: call("GET", f"http://127.0.0.1:{port}/api/v1/openapi.json")[0] == 200,
@@ -163,7 +138,7 @@ def servers(database, redis_port, tmp_path_factory):
         yield [f"http://127.0.0.1:{port}" for port in ports]
     finally:
         for process in processes:
-            _stop(process)
+            stop_group(process)
 
 
 def call(method: str, url: str, token: str | None = None, body: dict | None = None):
