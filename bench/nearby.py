@@ -41,7 +41,8 @@ WITHIN_KM = 10
 CENTRES = 200
 DENSEST = 100
 ROUNDS = 3
-WRK_SECONDS = 10
+WRK_SECONDS = 5
+WRK_ROUNDS = 3  # alternating pairs (planner, raw), so a change in machine load hits both sides alike
 WRK_CONNECTIONS = 8
 MOBILIZON_SQL = """
     SELECT m.id, m.starts_at, ST_Y(m.geom) AS lat, ST_X(m.geom) AS lon
@@ -81,7 +82,7 @@ def raw_events_sql() -> str:
 def raw_params(lat: float, lon: float, starts_from: datetime) -> dict:
     """The parameters the service binds for one nearby-events page of 20."""
     return {"lat": lat, "lon": lon, "radius_m": RADIUS_KM * 1000.0, "starts_from": starts_from,
-            "candidates": search._candidates(20, 0), "limit": 20, "offset": 0}
+            "rank_k": 20, "limit": 20, "offset": 0}
 
 
 def mobilizon_params(lat: float, lon: float, starts_from: datetime) -> dict:
@@ -208,11 +209,18 @@ def bench_app(bench_url: str) -> Flask:
 
 
 def measure_throughput(app: Flask, conninfo: str, sample) -> tuple[float, float]:
-    """wrk req/s of the app's endpoint and of the raw-psycopg endpoint."""
-    print(f"wrk, {WRK_SECONDS} s, {WRK_CONNECTIONS} connections, werkzeug threaded on 127.0.0.1:")
-    app_rps = wrk_requests_per_s(app, "/api/v1/events/nearby", sample)
-    raw_rps = wrk_requests_per_s(raw_app(conninfo, raw_events_sql()), "/raw/events/nearby", sample)
-    print(f"  planner endpoint {app_rps:8.0f} req/s   raw-psycopg endpoint {raw_rps:8.0f} req/s")
+    """wrk req/s of the app's endpoint and of the raw-psycopg endpoint, each the mean of WRK_ROUNDS runs taken
+    in alternation (planner, raw, planner, raw, ...)."""
+    print(f"wrk, {WRK_ROUNDS} x {WRK_SECONDS} s each, alternating, {WRK_CONNECTIONS} connections, "
+          "werkzeug threaded on 127.0.0.1:")
+    raw = raw_app(conninfo, raw_events_sql())
+    app_runs, raw_runs = [], []
+    for _ in range(WRK_ROUNDS):
+        app_runs.append(wrk_requests_per_s(app, "/api/v1/events/nearby", sample))
+        raw_runs.append(wrk_requests_per_s(raw, "/raw/events/nearby", sample))
+    app_rps, raw_rps = statistics.mean(app_runs), statistics.mean(raw_runs)
+    print(f"  planner endpoint {app_rps:8.0f} req/s   raw-psycopg endpoint {raw_rps:8.0f} req/s   (runs: planner "
+          f"{' '.join(f'{r:.0f}' for r in app_runs)}; raw {' '.join(f'{r:.0f}' for r in raw_runs)})")
     return app_rps, raw_rps
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
@@ -33,6 +33,9 @@ class Event(db.Model):
         Index("ix_events_group_id", "group_id"),
         Index("ix_events_starts_at", "starts_at"),
         Index("ix_events_route_id", "route_id"),
+        # Nearest-first search (services/search.py): a 2D index on lat/lon, built sorted; the geography
+        # index on start (GeoPoint) serves the viewport queries.
+        Index("idx_events_start_geom", text("(start::geometry)"), postgresql_using="gist"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,8 +1,9 @@
 """Discovery queries on PostGIS: groups, events and routes near a point, and events in a map viewport.
 
-Groups and events: candidates by ``ORDER BY geog <-> here`` under ``ST_DWithin`` (a GiST index scan
-that stops early), a few more than the page needs because ``<->`` is spherical, then the page ordered
-by the spheroidal ``ST_Distance`` reported as ``distance_m``. Routes: the same ``<->`` on a
+Groups: candidates by ``ORDER BY geog <-> here`` under ``ST_DWithin`` (a GiST index scan that stops
+early), a few more than the page needs because ``<->`` is spherical, then the page ordered by the
+spheroidal ``ST_Distance`` reported as ``distance_m``. Events: the same order, exact, from the 2D GiST
+index on ``start::geometry`` (see ``events_nearby_sql``). Routes: the same ``<->`` on a
 500-vertex line rechecks every line whose box holds the point (30-80 ms in a dense city), so routes
 are prefiltered by the line's GiST index and ranked on the light display_line first (see
 ``routes_nearby``). Only bind parameters reach the SQL; optional clauses are fixed strings.
@@ -35,6 +36,9 @@ MAX_PLAIN_FEATURES = 400  # above this many events in a viewport, answer grid cl
 MAX_CELLS_ACROSS = 32  # at most 32 x 32 clusters per viewport
 CELL_PX = 64  # a cluster cell is about 64 screen pixels (256-pixel tiles)
 EARTH_RADIUS_M = 6_371_008.8
+# A spheroidal distance d is at most d / 6,335 km radians on the sphere (meridian radius at the equator):
+# caps of angle CAP_MARGIN * d / EARTH_RADIUS_M hold every point within d.
+CAP_MARGIN = 1.01
 GOING = "(SELECT count(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'going')"
 
 
@@ -146,21 +150,65 @@ def groups_nearby(lat: float, lon: float, radius_m: float, *, interest: str | No
     return _rows(sql, params)
 
 
+def _cap_half_sizes(lat: str, metres: str) -> tuple[str, str]:
+    """SQL of (dlon, dlat): half the size in degrees of a lat/lon box around a point at latitude lat that
+    holds every point within metres (spheroidal) of it (lat and metres are SQL expressions).
+
+    On the sphere a cap of angle a spans a in latitude and asin(sin a / cos lat) in longitude, all
+    longitudes when it holds a pole.
+    """
+    dlat = f"degrees({CAP_MARGIN} * ({metres}) / {EARTH_RADIUS_M})"
+    dlon = (f"CASE WHEN {dlat} >= 90 - abs({lat}) THEN 180"
+            f" ELSE degrees(asin(sin(radians({dlat})) / cos(radians({lat})))) END")
+    return dlon, dlat
+
+
 def events_nearby_sql(filters: EventFilters) -> tuple[str, dict]:
-    """The nearby-events SQL for these filters and its filter parameters (also run raw by the benchmark)."""
+    """The nearby-events SQL for these filters and its filter parameters (also run raw by the benchmark).
+
+    Exact: the page of the rows within :radius_m ordered by spheroidal ST_Distance (then id), in two steps
+    on the GiST index of start::geometry (the geography index, built by insertion, makes ``<->`` visit
+    ~200 pages in a dense city; the 2D one is built sorted and stays compact under inserts):
+    1. knn: the first :rank_k (= offset + limit) matching events in lat/lon degrees (``<->`` inside the
+       radius' box). Degrees distort distance, so these are not the nearest, but the farthest of them
+       bounds the distance of the rank_k-th nearest (fewer than rank_k: the radius does).
+    2. every matching event inside the box of that bound (a few more than rank_k; the box's part beyond
+       ±180 is moved by 360 degrees), ordered exactly.
+    """
     where, params = _event_clauses(filters)
+    lat = "CAST(:lat AS float8)"
+    lon = "CAST(:lon AS float8)"
+    point = "CAST(e.start AS geometry)"
+    radius_dlon, radius_dlat = _cap_half_sizes(lat, ":radius_m")
+    bound_dlon, bound_dlat = _cap_half_sizes(lat, "b.m")
     sql = f"""
+        WITH knn AS (
+            SELECT ST_Distance(e.start, {HERE}) AS d
+            FROM events e JOIN groups g ON g.id = e.group_id
+            WHERE {point} && ST_Expand({HERE_GEOM}, {radius_dlon}, {radius_dlat}) AND {where}
+            ORDER BY {point} <-> {HERE_GEOM} LIMIT :rank_k),
+        bound AS (SELECT CASE WHEN count(*) < :rank_k THEN :radius_m ELSE LEAST(max(d), :radius_m) END AS m FROM knn),
+        half AS (SELECT {bound_dlon} AS dlon, {bound_dlat} AS dlat FROM bound b),
+        boxes AS (
+            SELECT ST_Expand({HERE_GEOM}, dlon, dlat) AS main,
+                   CASE WHEN {lon} - dlon <= -180 THEN ST_Translate(ST_Expand({HERE_GEOM}, dlon, dlat), 360, 0)
+                        WHEN {lon} + dlon >= 180 THEN ST_Translate(ST_Expand({HERE_GEOM}, dlon, dlat), -360, 0)
+                   END AS wrapped
+            FROM half)
         SELECT c.id, c.title, c.starts_at, c.timezone, c.group_id, c.activity, c.difficulty,
                ST_Y(c.start::geometry) AS lat, ST_X(c.start::geometry) AS lon,
                GREATEST(c.capacity - (SELECT count(*) FROM rsvps r WHERE r.event_id = c.id AND r.status = 'going'), 0)
                  AS spots_left,
-               ST_Distance(c.start, {HERE}) AS distance_m
+               c.distance_m
         FROM (SELECT e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity, e.difficulty, e.capacity,
-                     e.start
-              FROM events e JOIN groups g ON g.id = e.group_id
-              WHERE ST_DWithin(e.start, {HERE}, :radius_m) AND {where}
-              ORDER BY e.start <-> {HERE} LIMIT :candidates) c
-        ORDER BY distance_m, c.id LIMIT :limit OFFSET :offset"""
+                     e.start, ST_Distance(e.start, {HERE}) AS distance_m
+              FROM events e
+              -- per-row lookup (OFFSET 0): the planner cannot size the boxes and would hash every group
+              CROSS JOIN LATERAL (SELECT g.visibility FROM groups g WHERE g.id = e.group_id OFFSET 0) g
+              WHERE ({point} && (SELECT main FROM boxes) OR {point} && (SELECT wrapped FROM boxes))
+                AND _ST_DWithin(e.start, {HERE}, :radius_m, true) AND {where}
+              ORDER BY distance_m, e.id LIMIT :limit OFFSET :offset) c
+        ORDER BY c.distance_m, c.id"""
     return sql, params
 
 
@@ -168,8 +216,7 @@ def events_nearby(lat: float, lon: float, radius_m: float, filters: EventFilters
                   limit: int = 20, offset: int = 0) -> list[dict]:
     """Scheduled events of public groups within radius_m, nearest first, with spots_left and distance_m."""
     sql, params = events_nearby_sql(filters)
-    params.update(lat=lat, lon=lon, radius_m=radius_m, candidates=_candidates(limit, offset),
-                  limit=limit, offset=offset)
+    params.update(lat=lat, lon=lon, radius_m=radius_m, rank_k=offset + limit, limit=limit, offset=offset)
     return _rows(sql, params)
 
 
@@ -200,15 +247,23 @@ def _routes_sql(extra_clauses: str) -> str:
     """The nearby-routes SQL (box prefilter on the lines' GiST indexes, rank on display lines, exact page)."""
     visible_group = "(r.group_id IS NULL OR g.visibility = 'public')"
     return f"""
-        WITH near AS (
+        WITH bound AS (
+            SELECT CASE WHEN count(*) < :rank_k THEN CAST(:within_m AS float8)
+                        ELSE LEAST(max(s.d), :within_m) END AS m
+            FROM (SELECT ST_Distance(r.start_point, {HERE}) AS d
+                  FROM routes r LEFT JOIN groups g ON g.id = r.group_id
+                  WHERE ST_DWithin(r.start_point, {HERE}, :within_m) AND r.public_stats IS NULL
+                    AND {visible_group} {extra_clauses}
+                  ORDER BY r.start_point <-> {HERE} LIMIT :rank_k) s),
+        near AS (
             SELECT r.id, ST_Distance(r.display_line, {HERE}, false) AS approx_m
             FROM routes r LEFT JOIN groups g ON g.id = r.group_id
-            WHERE r.line && _ST_Expand({HERE}, :within_m) AND r.public_stats IS NULL
+            WHERE r.line && _ST_Expand({HERE}, (SELECT m FROM bound)) AND r.public_stats IS NULL
               AND {visible_group} {extra_clauses}
             UNION ALL
             SELECT r.id, ST_Distance(r.public_display_line, {HERE}, false) AS approx_m
             FROM routes r LEFT JOIN groups g ON g.id = r.group_id
-            WHERE r.public_line && _ST_Expand({HERE}, :within_m) AND {visible_group} {extra_clauses}),
+            WHERE r.public_line && _ST_Expand({HERE}, (SELECT m FROM bound)) AND {visible_group} {extra_clauses}),
         kth AS (SELECT approx_m FROM near ORDER BY approx_m OFFSET :rank_k - 1 LIMIT 1),
         exact AS MATERIALIZED (
             SELECT r.id, r.name, r.activity, r.start_point, r.public_stats,
@@ -242,9 +297,11 @@ def routes_nearby(lat: float, lon: float, within_m: float, *, activity: str | No
                   limit: int = 20, offset: int = 0) -> list[dict]:
     """Routes whose line passes within within_m, nearest first: distance_m to the line and along_m from its start.
 
-    distance_m is the spheroidal ST_Distance to the full line. Candidates come from the lines' GiST
-    indexes by box; they are ranked by the cheap distance to the display line, and only those that can still
-    be among the first offset + limit (bound: the k-th cheap distance plus the slack) get the exact one.
+    distance_m is the spheroidal ST_Distance to the full line. A route's start lies on its line, so the
+    distance to the k-th nearest start (k = offset + limit, uncut routes) bounds the distance of the k-th
+    nearest line: candidates come from the lines' GiST indexes by the box of that bound (or of within_m);
+    they are ranked by the cheap distance to the display line, and only those that can still be among the
+    first k (bound: the k-th cheap distance plus the slack) get the exact one.
     along_m: the closest point is located on the line (on a route cut by privacy zones: on its nearest
     visible piece, after the pieces before it) with longitudes scaled by cos(lat) (locally isotropic near
     the query point), and the line from the start to that point is measured on the spheroid. The length is

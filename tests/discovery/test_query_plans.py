@@ -62,7 +62,9 @@ class TestNearbyQueryPlans:
     def test_events_nearby_scans_the_events_gist_index(self, big_tables, monkeypatch):
         upcoming = EventFilters(starts_from=datetime.now(timezone.utc))
         (plan,) = _plans_of(monkeypatch, lambda: search.events_nearby(48.0, 8.0, 50_000, upcoming))
-        assert "idx_events_start" in plan and "Seq Scan on events" not in plan
+        # Both steps on the 2D index of start::geometry: the ordered scan, then the bound's boxes.
+        assert "Index Scan using idx_events_start_geom" in plan and "Order By" in plan
+        assert "Bitmap Index Scan on idx_events_start_geom" in plan and "Seq Scan on events" not in plan
 
     def test_groups_nearby_scans_the_groups_gist_index(self, big_tables, monkeypatch):
         (plan,) = _plans_of(monkeypatch, lambda: search.groups_nearby(48.0, 8.0, 50_000))

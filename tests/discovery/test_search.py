@@ -1,11 +1,13 @@
 """PostGIS discovery queries (planner.services.search) against geopy's geodesic distances."""
 from __future__ import annotations
 
+import math
 import random
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from geopy.distance import geodesic
+from sqlalchemy import text
 
 from planner.extensions import db
 from planner.models import Membership, Rsvp
@@ -60,6 +62,23 @@ class TestEventsNearby:
         found = {(round(r["lat"], 9), round(r["lon"], 9)) for r in rows}
         assert {(round(a, 9), round(b, 9)) for a, b in expected} <= found
         assert len(found) <= len([p for p in points if geodesic(here, p).meters <= 20_000 * 1.001])
+
+    @pytest.mark.parametrize("centre", CENTRES, ids=[f"{lat},{lon}" for lat, lon in CENTRES])
+    def test_each_page_is_exactly_the_spheroidal_order(self, ctx, centre):
+        # Small pages: the bound from the first step is far inside the radius (and its box crosses the
+        # antimeridian or holds a pole for the centres there); a large page: fewer events than asked.
+        rng = random.Random(f"exact {centre}")
+        grp = f.group(f.user())
+        events_at(grp.id, _scatter(rng, *centre, count=300, max_m=80_000))
+        events_at(grp.id, _scatter(rng, *centre, count=40, max_m=80_000), status="cancelled")
+        lat, lon = centre
+        expected = [row.id for row in db.session.execute(text(f"""
+            SELECT e.id FROM events e WHERE e.status = 'scheduled'
+              AND ST_DWithin(e.start, {search.HERE}, 50000)
+            ORDER BY ST_Distance(e.start, {search.HERE}), e.id"""), {"lat": lat, "lon": lon})]
+        for limit, offset in [(5, 0), (5, 7), (20, 40), (500, 0)]:
+            rows = search.events_nearby(lat, lon, 50_000, UPCOMING, limit=limit, offset=offset)
+            assert [r["id"] for r in rows] == expected[offset:offset + limit]
 
     def test_it_pages_without_gaps_or_repeats(self, ctx):
         grp = f.group(f.user())
@@ -169,6 +188,30 @@ class TestRoutesNearby:
         distance_m, along_m = _closest_approach(coords, here)
         assert row["distance_m"] == pytest.approx(distance_m, rel=1e-3)
         assert row["along_m"] == pytest.approx(along_m, rel=2e-3, abs=10)
+
+    @pytest.mark.parametrize("centre", [(30.25, 120.15), (0.2, 179.95), (-62.0, -58.0)])
+    def test_each_page_is_exactly_the_spheroidal_order_of_the_lines(self, ctx, centre):
+        # Routes heading straight away from the centre (their start is their nearest point, so the k-th
+        # nearest start is exactly the k-th nearest line and any smaller bound drops a route that belongs
+        # on the page) and a few long ones starting far away but passing close.
+        rng = random.Random(f"routes {centre}")
+        lat0, lon0 = centre
+        owner = f.user()
+        for _ in range(60):
+            heading, away = rng.uniform(0, 2 * math.pi), rng.uniform(0.005, 0.06)
+            coords = [(lat0 + (away + i * 0.002) * math.cos(heading), lon0 + (away + i * 0.002) * math.sin(heading))
+                      for i in range(30)]
+            route(owner.id, [(la, (lo + 180) % 360 - 180) for la, lo in coords])
+        for k in range(6):
+            start = (lat0 - 0.3 + k * 0.01, lon0 - 0.3)
+            route(owner.id, [start, (lat0 + 0.001 * k, lon0), (lat0 + 0.3, lon0 + 0.3)])
+        expected = [row.id for row in db.session.execute(text(f"""
+            SELECT r.id FROM routes r WHERE ST_DWithin(r.line, {search.HERE}, 8000)
+            ORDER BY ST_Distance(r.line, {search.HERE}), r.id"""), {"lat": lat0, "lon": lon0})]
+        assert len(expected) > 30
+        for limit, offset in [(5, 0), (5, 5), (10, 20), (100, 0)]:
+            rows = search.routes_nearby(lat0, lon0, 8000, limit=limit, offset=offset)
+            assert [r["id"] for r in rows] == expected[offset:offset + limit]
 
     def test_it_hides_routes_of_private_groups_and_orders_nearest_first(self, ctx):
         owner = f.user()
