@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask.wrappers import Response
 
 HEADERS = {
@@ -31,19 +32,37 @@ def content_security_policy(nonce: str) -> str:
     ])
 
 
+# JSON answers render no HTML: a fixed policy that allows nothing, and no per-request nonce to make.
+API_HEADERS = {**HEADERS, "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+               "Cache-Control": "no-store"}
+
+
+class PageSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session for pages; none under /api/, which takes bearer tokens and never cookies."""
+
+    def open_session(self, app: Flask, request):
+        if request.path.startswith("/api/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def register_security(app: Flask) -> None:
-    """Give each request a CSP nonce (g.csp_nonce) and add the security headers to each response."""
+    """Cookie sessions for pages only; a CSP nonce (g.csp_nonce) for each page request; security headers on
+    each response."""
+    app.session_interface = PageSessions()
 
     @app.before_request
     def _make_nonce() -> None:
-        g.csp_nonce = secrets.token_urlsafe(18)
+        if not request.path.startswith("/api/"):
+            g.csp_nonce = secrets.token_urlsafe(18)
 
     @app.after_request
     def _add_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        nonce = g.get("csp_nonce") or secrets.token_urlsafe(18)
-        response.headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
         if request.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
+            headers = API_HEADERS
+        else:
+            nonce = g.get("csp_nonce") or secrets.token_urlsafe(18)
+            headers = {**HEADERS, "Content-Security-Policy": content_security_policy(nonce)}
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
         return response

@@ -30,6 +30,14 @@ class TestSecurityHeaders:
             assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
             assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
 
+    def test_api_answers_allow_no_content_and_set_no_cookie(self, client):
+        client.get("/login")  # a page session cookie in the jar must not come back from the API
+        for path in ("/api/v1/events/nearby?lat=30&lon=120", "/api/v1/nothing"):
+            response = client.get(path)
+            assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+            assert response.headers["Cache-Control"] == "no-store"
+            assert "Set-Cookie" not in response.headers
+
     def test_the_session_cookie_is_httponly_and_lax(self, client):
         response = client.post("/api/v1/users", json={"email": "c@example.org", "password": seed.DEMO_PASSWORD,
                                                       "display_name": "C"})
