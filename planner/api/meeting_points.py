@@ -35,8 +35,9 @@ OPENAPI = {
 @token_required
 def add_meeting_point(event_id: int):
     """Add a meeting point."""
-    point = meeting_points.add(event_id, bearer_user(), json_object())
-    return jsonify(meeting_points.point_dict(point)), 201
+    user = bearer_user()
+    point = meeting_points.add(event_id, user, json_object())
+    return jsonify(meeting_points.point_dict(point, user.id)), 201
 
 
 @bp.get("/events/<int:event_id>/meeting-points")
@@ -49,8 +50,9 @@ def list_meeting_points(event_id: int):
 @token_required
 def patch_meeting_point(point_id: int):
     """Change a meeting point."""
-    point = meeting_points.update(point_id, bearer_user(), json_object())
-    return jsonify(meeting_points.point_dict(point))
+    user = bearer_user()
+    point = meeting_points.update(point_id, user, json_object())
+    return jsonify(meeting_points.point_dict(point, user.id))
 
 
 @bp.delete("/meeting-points/<int:point_id>")

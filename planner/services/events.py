@@ -251,7 +251,7 @@ def event_dict(event: Event, user: User | None) -> dict:
         "spots_left": max(event.capacity - counts["going"], 0), "activity": event.activity,
         "difficulty": event.difficulty, "lat": start.y, "lon": start.x, "status": event.status,
         "route": _route_seen(event, user),
-        "meeting_points": meeting_points.list_dicts(event),
+        "meeting_points": meeting_points.list_dicts(event, user),
         "my_rsvp": rsvp.my_rsvp(event.id, user),
     }
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from geoalchemy2.shape import to_shape
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from planner.extensions import db
 from planner.geo.stats import estimate_duration_s
 from planner.models import Event, MeetingPoint, Route, User
-from planner.services import geocode, groups, permissions
+from planner.services import geocode, groups, permissions, routes
 from planner.services.errors import NotFound, ServiceError
 
 FIELDS = ("name", "lat", "lon", "meet_at", "notes", "place")
@@ -37,6 +37,30 @@ def _snap(route_id: int, lat: float, lon: float) -> tuple[float, float]:
             func.ST_Distance(Route.line, here).label("off_route_m"),
         ).where(Route.id == route_id)
     ).one()
+    return float(row.along_m), float(row.off_route_m)
+
+
+def _snap_seen(route: Route, viewer_id: int | None, lat: float, lon: float) -> tuple[float | None, float | None]:
+    """(along_m, off_route_m) of a point against the line viewer_id sees of route.
+
+    On a route cut by its owner's privacy zones, everyone else measures along the visible pieces (the
+    lengths of the pieces before the nearest one, then along that one), so no distance from the hidden
+    start is given away; None when nothing of the route is visible.
+    """
+    if not routes.is_cut_for(route, viewer_id):
+        return _snap(route.id, lat, lon)
+    if routes.visible_route(route, viewer_id) is None:
+        return None, None
+    row = db.session.execute(text("""
+        WITH here AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS g),
+        pieces AS (SELECT d.path[1] AS n, d.geom FROM routes r, ST_Dump(ST_Force2D(r.public_line::geometry)) d
+                   WHERE r.id = :route_id),
+        nearest AS (SELECT p.n, p.geom FROM pieces p, here ORDER BY p.geom <-> here.g LIMIT 1)
+        SELECT (SELECT COALESCE(sum(ST_Length(p.geom::geography)), 0) FROM pieces p WHERE p.n < k.n)
+               + ST_Length(ST_LineSubstring(k.geom, 0, ST_LineLocatePoint(k.geom, here.g))::geography) AS along_m,
+               (SELECT ST_Distance(r.public_line, here.g::geography) FROM routes r WHERE r.id = :route_id)
+                 AS off_route_m
+        FROM nearest k, here"""), {"route_id": route.id, "lat": lat, "lon": lon}).one()
     return float(row.along_m), float(row.off_route_m)
 
 
@@ -137,13 +161,17 @@ def ordered(event_id: int) -> list[MeetingPoint]:
     ))
 
 
-def point_dict(point: MeetingPoint) -> dict:
-    """The API's meeting-point object."""
+def point_dict(point: MeetingPoint, viewer_id: int | None) -> dict:
+    """The API's meeting-point object, its distances along the route as viewer_id sees the route."""
     from planner.services.events import iso_utc
 
     where = to_shape(point.point)
+    route = point.event.route
+    along_m, off_route_m = point.along_m, point.off_route_m
+    if route is not None and routes.is_cut_for(route, viewer_id):
+        along_m, off_route_m = _snap_seen(route, viewer_id, where.y, where.x)
     return {"id": point.id, "name": point.name, "lat": where.y, "lon": where.x, "meet_at": iso_utc(point.meet_at),
-            "notes": point.notes, "along_m": _round(point.along_m), "off_route_m": _round(point.off_route_m)}
+            "notes": point.notes, "along_m": _round(along_m), "off_route_m": _round(off_route_m)}
 
 
 def _round(value: float | None) -> float | None:
@@ -151,15 +179,17 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def list_dicts(event: Event) -> list[dict]:
-    """An event's meeting points in order, each with its number and estimated arrival."""
+def list_dicts(event: Event, user: User | None) -> list[dict]:
+    """An event's meeting points in order, each with its number and estimated arrival, as user sees them."""
     from planner.services.events import iso_utc, local_text
 
+    viewer_id = user.id if user else None
     out = []
     for number, point in enumerate(ordered(event.id), start=1):
-        arrival = estimated_arrival(event, point.along_m)
+        shown = point_dict(point, viewer_id)
+        arrival = estimated_arrival(event, shown["along_m"], viewer_id)
         out.append({
-            **point_dict(point), "number": number, "estimated_arrival_at": iso_utc(arrival),
+            **shown, "number": number, "estimated_arrival_at": iso_utc(arrival),
             "meet_at_text": local_text(point.meet_at, event.timezone) if point.meet_at else None,
             "estimated_arrival_text": local_text(arrival, event.timezone) if arrival else None,
         })
@@ -170,7 +200,7 @@ def visible_list(event_id: int, user: User | None) -> list[dict]:
     """The meeting points of an event visible to user."""
     from planner.services.events import visible_event
 
-    return list_dicts(visible_event(event_id, user))
+    return list_dicts(visible_event(event_id, user), user)
 
 
 def climb_until_m(profile: list, along_m: float) -> tuple[float, float]:
@@ -185,19 +215,20 @@ def climb_until_m(profile: list, along_m: float) -> tuple[float, float]:
     return ascent_m, descent_m
 
 
-def estimated_arrival(event: Event, along_m: float | None) -> datetime | None:
+def estimated_arrival(event: Event, along_m: float | None, viewer_id: int | None) -> datetime | None:
     """When the group reaches along_m, from the start time and the route's pace model (None without a route).
 
-    The climb so far comes from the stored elevation profile, scaled so that the whole profile gives
-    the route's own ascent and descent; the time is planner.geo.stats.estimate_duration_s.
+    The climb so far comes from the elevation profile viewer_id sees, scaled so that the whole profile
+    gives that route's ascent and descent; the time is planner.geo.stats.estimate_duration_s.
     """
-    route = event.route
+    route = routes.visible_route(event.route, viewer_id)
     if route is None or along_m is None:
         return None
-    profile = [tuple(pair) for pair in route.profile]
+    seen = routes.route_dict(route, viewer_id)
+    profile = [tuple(pair) for pair in routes.profile_seen(route, viewer_id)]
     ascent_m, descent_m = climb_until_m(profile, along_m)
-    total_up, total_down = climb_until_m(profile, route.length_m + 1.0)
-    ascent_m *= (route.ascent_m or 0.0) / total_up if total_up else 0.0
-    descent_m *= (route.descent_m or 0.0) / total_down if total_down else 0.0
+    total_up, total_down = climb_until_m(profile, seen["length_m"] + 1.0)
+    ascent_m *= (seen["ascent_m"] or 0.0) / total_up if total_up else 0.0
+    descent_m *= (seen["descent_m"] or 0.0) / total_down if total_down else 0.0
     seconds = estimate_duration_s(along_m, ascent_m, descent_m, route.activity)
     return event.starts_at + timedelta(seconds=seconds)

@@ -324,12 +324,17 @@ def point_along(route: Route, fraction: float) -> tuple[float, float]:
     return float(row[0]), float(row[1])
 
 
+def profile_seen(route: Route, viewer_id: int | None) -> list:
+    """The [distance_m, ele_m] elevation profile of the route as viewer_id sees it."""
+    return route.public_stats["profile"] if is_cut_for(route, viewer_id) else route.profile
+
+
 def map_data(route: Route, viewer_id: int | None) -> dict:
     """What a route map and profile need, as viewer_id sees the route: display pieces, km marks along them,
     waypoints and the elevation profile."""
     pieces = line_pieces(route, viewer_id, display=True)
     track = gpx.ParsedTrack(name=None, description=None, segments=[_segment(p) for p in pieces], waypoints=[])
-    profile = route.public_stats["profile"] if is_cut_for(route, viewer_id) else route.profile
+    profile = profile_seen(route, viewer_id)
     return {
         "lines": pieces,
         "km_marks": [(lon, lat, km) for lat, lon, km in geometry.km_marks(track)],

@@ -95,7 +95,7 @@ class TestMapClicks:
         page.wait_for_url(re.compile(r".*#meeting-points$"))
         assert 30.1 < lat < 30.4 and 119.9 < lon < 120.3
         with live_app.app.app_context():
-            (point,) = meeting_points.list_dicts(db.session.get(Event, seeded.event_id))
+            (point,) = meeting_points.list_dicts(db.session.get(Event, seeded.event_id), None)
         assert point["name"] == "Clicked spot"
         assert (point["lat"], point["lon"]) == pytest.approx((lat, lon), abs=1e-6)
         assert watch.problems() == []

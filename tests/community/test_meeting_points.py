@@ -33,7 +33,7 @@ class TestAdd:
 
     def test_a_place_name_is_geocoded_offline(self, cast, outing):
         point = meeting_points.add(outing.id, cast.owner, {"name": "Town", "place": "Hangzhou"})
-        shown = meeting_points.point_dict(point)
+        shown = meeting_points.point_dict(point, None)
         assert shown["lat"] == pytest.approx(30.29, abs=0.05) and shown["lon"] == pytest.approx(120.16, abs=0.05)
 
     def test_an_unknown_place_is_400_and_writes_nothing(self, cast, outing):
@@ -45,14 +45,14 @@ class TestAdd:
     def test_the_meeting_time_is_local_to_the_event(self, cast, outing):
         point = meeting_points.add(outing.id, cast.owner, {"name": "Gate", "lat": 30.21, "lon": 120.1,
                                                            "meet_at": "2030-05-01T08:15"})
-        assert meeting_points.point_dict(point)["meet_at"] == "2030-05-01T00:15:00Z"
+        assert meeting_points.point_dict(point, None)["meet_at"] == "2030-05-01T00:15:00Z"
 
 
 class TestOrdered:
     def test_points_are_listed_along_the_route_with_numbers(self, cast, outing):
         for name, lat in [("Far", 30.29), ("Near", 30.21), ("Middle", 30.25)]:
             meeting_points.add(outing.id, cast.owner, {"name": name, "lat": lat, "lon": 120.1})
-        listed = meeting_points.list_dicts(outing)
+        listed = meeting_points.list_dicts(outing, None)
         assert [(p["number"], p["name"]) for p in listed] == [(1, "Near"), (2, "Middle"), (3, "Far")]
 
 
@@ -61,12 +61,12 @@ class TestEstimatedArrival:
         from planner.geo.stats import estimate_duration_s
 
         point = meeting_points.add(outing.id, cast.owner, {"name": "Half", "lat": 30.25, "lon": 120.1})
-        arrival = meeting_points.estimated_arrival(outing, point.along_m)
+        arrival = meeting_points.estimated_arrival(outing, point.along_m, None)
         # The line climbs evenly, so half-way means half the route's ascent.
         expected_s = estimate_duration_s(point.along_m, outing.route.ascent_m * point.along_m / outing.route.length_m,
                                          0.0, "hiking")
         assert (arrival - START).total_seconds() == pytest.approx(expected_s, abs=60)
-        at_end = meeting_points.estimated_arrival(outing, outing.route.length_m)
+        at_end = meeting_points.estimated_arrival(outing, outing.route.length_m, None)
         assert (at_end - START).total_seconds() == pytest.approx(outing.route.estimated_duration_s, rel=0.01)
 
 
@@ -104,7 +104,7 @@ class TestMeetingPointsApi:
         point = meeting_points.add(outing.id, cast.owner, {"name": "Bridge", "lat": 30.25, "lon": 120.1})
         client.patch(f"/api/v1/events/{outing.id}", json={"route_id": None, "lat": 30.2, "lon": 120.1},
                      headers=bearer(cast.owner))
-        assert meeting_points.point_dict(point)["along_m"] is None
+        assert meeting_points.point_dict(point, None)["along_m"] is None
 
 
 class TestSnapOnATurningRoute:

@@ -193,6 +193,19 @@ class TestOthersSeeTheCutRoute:
         assert_far(page_pairs(client.get(f"/events/{event['id']}").get_data(as_text=True)), "event page")
         assert_far(gpx_points(client.get(f"/api/v1/events/{event['id']}.gpx").data), "event GPX")
 
+        # A meeting point 5 km out: strangers measure it from the visible start, so no hidden length shows.
+        added = owner.client.post(f"/api/v1/events/{event['id']}/meeting-points", headers=owner.auth,
+                                  json={"name": "Bridge", "lat": HOME[0], "lon": HOME[1] + 0.066})
+        assert added.status_code == 201 and added.get_json()["along_m"] == pytest.approx(4970, abs=30)
+        (mine,) = owner.get(f"/api/v1/events/{event['id']}/meeting-points").get_json()
+        (theirs,) = client.get(f"/api/v1/events/{event['id']}/meeting-points").get_json()
+        full = owner.get(f"/api/v1/routes/{zoned_route['id']}").get_json()["length_m"]
+        seen = client.get(f"/api/v1/routes/{zoned_route['id']}").get_json()["length_m"]
+        assert theirs["along_m"] == pytest.approx(mine["along_m"] - (full - seen), abs=2)
+        assert theirs["estimated_arrival_at"] < mine["estimated_arrival_at"]
+        assert client.get(f"/api/v1/events/{event['id']}").get_json()["meeting_points"][0]["along_m"] == \
+            theirs["along_m"]
+
 
 class TestTheOwnerSeesEverything:
     def test_api_geojson_gpx_and_page(self, zoned_route, owner):
