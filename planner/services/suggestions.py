@@ -79,9 +79,26 @@ def sample_line(line: np.ndarray, start_m: float, stop_m: float, step_m: float) 
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), along
 
 
+def _length_m(line: np.ndarray) -> float:
+    """Geodesic length of a (lon, lat) polyline."""
+    return float(np.sum(GEOD.inv(line[:-1, 0], line[:-1, 1], line[1:, 0], line[1:, 1])[2]))
+
+
+def fair_point_on(pieces: list[np.ndarray], homes: np.ndarray) -> dict:
+    """fair_point over a route's pieces (never on a gap between them); along_m counts the pieces before."""
+    best, before_m = None, 0.0
+    for line in pieces:
+        found = fair_point(line, homes)
+        found["along_m"] += before_m
+        if best is None or found["worst_m"] < best["worst_m"]:
+            best = found
+        before_m += _length_m(line)
+    return best
+
+
 def fair_point(line: np.ndarray, homes: np.ndarray) -> dict:
     """The point of the line minimising the longest distance to homes: {lon, lat, along_m, worst_m, average_m}."""
-    total_m = float(np.sum(GEOD.inv(line[:-1, 0], line[:-1, 1], line[1:, 0], line[1:, 1])[2]))
+    total_m = _length_m(line)
     coarse_step_m = max(COARSE_STEP_M, total_m / MAX_SAMPLES)
     lon, lat, along = sample_line(line, 0.0, total_m, coarse_step_m)
     best = int(np.argmin(distances_m(lon, lat, homes).max(axis=1)))
@@ -113,15 +130,15 @@ def suggestions(event_id: int, user: User | None) -> list[dict]:
     if route is None:
         start = to_shape(event.start)
         return [_suggestion("start", "The outing's start point.", start.y, start.x, homes, None)]
-    pieces = routes.line_pieces(route, viewer_id, display=True)
-    line = np.array([(lon, lat) for piece in pieces for lon, lat, _ in piece], dtype=float)
+    pieces = [np.array([(lon, lat) for lon, lat, _ in piece], dtype=float)
+              for piece in routes.line_pieces(route, viewer_id, display=True)]
+    (start_lon, start_lat), (end_lon, end_lat) = pieces[0][0], pieces[-1][-1]
     out = [
-        _suggestion("start", "The route's start.", line[0, 1], line[0, 0], homes, 0.0),
-        _suggestion("end", "The route's end.", line[-1, 1], line[-1, 0], homes,
-                    routes.route_dict(route, viewer_id)["length_m"]),
+        _suggestion("start", "The route's start.", start_lat, start_lon, homes, 0.0),
+        _suggestion("end", "The route's end.", end_lat, end_lon, homes, routes.route_dict(route, viewer_id)["length_m"]),
     ]
     if len(homes) >= MIN_SHARED_HOMES:
-        fair = fair_point(line, homes)
+        fair = fair_point_on(pieces, homes)
         out.append(_suggestion("fair", f"The place on the route nearest to the farthest of {len(homes)} "
                                "participants' home areas (the longest trip is as short as it can be).",
                                fair["lat"], fair["lon"], homes, fair["along_m"]))

@@ -109,3 +109,18 @@ class TestSuggestionsApi:
         assert client.put("/api/v1/users/me/home-area", json={"lat": 95, "lon": 0},
                           headers=bearer(cast.member)).status_code == 400
         assert client.delete("/api/v1/users/me/home-area", headers=bearer(cast.member)).status_code == 204
+
+
+class TestFairPointOnPieces:
+    def test_it_never_lands_on_the_gap_between_pieces_and_counts_only_the_pieces(self):
+        # Two pieces of a route cut in the middle; the homes sit in the gap, where the fair point on a
+        # joined line would fall.
+        west = np.array([(120.00 + 0.001 * i, 30.0) for i in range(21)])  # 120.00 .. 120.02
+        east = np.array([(120.06 + 0.001 * i, 30.0) for i in range(21)])  # 120.06 .. 120.08
+        homes = np.array([(120.041, 30.001), (120.041, 29.999), (120.042, 30.0)])
+        fair = suggestions.fair_point_on([west, east], homes)
+        assert fair["lon"] == pytest.approx(120.06, abs=1e-5)  # the gap's nearer edge, on the east piece
+        west_m = geodesic((30.0, 120.0), (30.0, 120.02)).meters
+        assert fair["along_m"] == pytest.approx(west_m, abs=1)  # the gap is not counted
+        joined = suggestions.fair_point(np.vstack([west, east]), homes)
+        assert 120.02 < joined["lon"] < 120.06  # what the joined line would have suggested
