@@ -42,6 +42,12 @@ CAP_MARGIN = 1.01
 GOING = "(SELECT count(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'going')"
 
 
+def _seen(alias: str, number: str) -> str:
+    """SQL of a route number (length_m, ascent_m) as everyone but its owner sees it (privacy zones)."""
+    return f"CASE WHEN {alias}.public_stats IS NULL THEN {alias}.{number} " \
+           f"ELSE CAST({alias}.public_stats ->> '{number}' AS float8) END"
+
+
 @lru_cache(maxsize=128)
 def driver_sql(sql: str) -> str:
     """sql with :name binds compiled once to psycopg's %(name)s style (one entry per filter combination)."""
@@ -115,9 +121,9 @@ def _event_clauses(filters: EventFilters) -> tuple[str, dict]:
         ("starts_from", filters.starts_from, "e.starts_at >= :starts_from"),
         ("starts_to", filters.starts_to, "e.starts_at <= :starts_to"),
         ("min_length_m", filters.min_length_m,
-         "(SELECT rt.length_m FROM routes rt WHERE rt.id = e.route_id) >= :min_length_m"),
+         f"(SELECT {_seen('rt', 'length_m')} FROM routes rt WHERE rt.id = e.route_id) >= :min_length_m"),
         ("max_length_m", filters.max_length_m,
-         "(SELECT rt.length_m FROM routes rt WHERE rt.id = e.route_id) <= :max_length_m"),
+         f"(SELECT {_seen('rt', 'length_m')} FROM routes rt WHERE rt.id = e.route_id) <= :max_length_m"),
     )
     for name, value, clause in optional:
         if value is not None:
@@ -224,8 +230,8 @@ def event_details(event_ids: list[int]) -> dict[int, dict]:
     """Group name and route length/ascent of the given events, by event id (for result lists)."""
     if not event_ids:
         return {}
-    rows = _rows("""
-        SELECT e.id, g.name AS group_name, rt.length_m, rt.ascent_m
+    rows = _rows(f"""
+        SELECT e.id, g.name AS group_name, {_seen('rt', 'length_m')} AS length_m, {_seen('rt', 'ascent_m')} AS ascent_m
         FROM events e JOIN groups g ON g.id = e.group_id LEFT JOIN routes rt ON rt.id = e.route_id
         WHERE e.id = ANY(:ids)""", {"ids": list(event_ids)})
     return {row["id"]: row for row in rows}
@@ -240,7 +246,7 @@ SPHERE_RATIO = 1.006
 
 # A route cut by its owner's privacy zones is searched, measured and described by its public view only
 # (public_line, public_display_line, public_stats), for everyone: the hidden parts never match.
-LENGTH_SEEN = "COALESCE(CAST(r.public_stats ->> 'length_m' AS float8), r.length_m)"
+LENGTH_SEEN = _seen("r", "length_m")
 
 
 def _routes_sql(extra_clauses: str) -> str:
@@ -268,8 +274,7 @@ def _routes_sql(extra_clauses: str) -> str:
         exact AS MATERIALIZED (
             SELECT r.id, r.name, r.activity, r.start_point, r.public_stats,
                    {LENGTH_SEEN} AS length_m,
-                   CASE WHEN r.public_stats IS NULL THEN r.ascent_m
-                        ELSE CAST(r.public_stats ->> 'ascent_m' AS float8) END AS ascent_m,
+                   {_seen("r", "ascent_m")} AS ascent_m,
                    COALESCE(r.public_line, r.line) AS line,
                    ST_Distance(COALESCE(r.public_line, r.line), {HERE}) AS distance_m
             FROM near JOIN routes r ON r.id = near.id

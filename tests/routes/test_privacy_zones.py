@@ -206,6 +206,14 @@ class TestOthersSeeTheCutRoute:
         assert client.get(f"/api/v1/events/{event['id']}").get_json()["meeting_points"][0]["along_m"] == \
             theirs["along_m"]
 
+        # Filtering outings by route length uses the visible length too.
+        def found(min_km: float) -> list[int]:
+            answer = client.get(f"/api/v1/events/nearby?lat={HOME[0]}&lon={HOME[1]}&radius_km=20&"
+                                f"min_length_km={min_km:.3f}").get_json()
+            return [feature["properties"]["id"] for feature in answer["features"]]
+        assert found(seen / 1000 - 0.05) == [event["id"]]
+        assert found(full / 1000 - 0.05) == []
+
 
 class TestTheOwnerSeesEverything:
     def test_api_geojson_gpx_and_page(self, zoned_route, owner):
