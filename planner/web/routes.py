@@ -1,6 +1,8 @@
 """Route pages: upload a GPX file, see it on a map with its stats and elevation profile, download it."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -64,6 +66,14 @@ def download(route_id: int):
     """The route as GPX 1.1."""
     route = routes.get_route(route_id, _viewer_id())
     return attachment(routes.route_gpx(route, _viewer_id()), f"route-{route.id}.gpx")
+
+
+@bp.get("/routes/<int:route_id>/download.geojson")
+def download_geojson(route_id: int):
+    """The route as a GeoJSON Feature, as the logged-in viewer sees it (the API answers bearer tokens only)."""
+    route = routes.get_route(route_id, _viewer_id())
+    feature = json.dumps(routes.route_geojson(route, _viewer_id()), separators=(",", ":")).encode()
+    return attachment(feature, f"route-{route.id}.geojson", "application/geo+json")
 
 
 @bp.get("/routes/<int:route_id>/original.gpx")

@@ -1,5 +1,6 @@
 """Privacy zones: others see a zone owner's routes without the parts around the zone on every channel; the owner sees all."""
 import io
+import json
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -148,8 +149,9 @@ class TestOthersSeeTheCutRoute:
             minlon, minlat, maxlon, maxlat = seen["bbox"]
             assert minlon > HOME[1]
 
-    def test_geojson_is_cut(self, zoned_route, client):
-        feature = client.get(f"/api/v1/routes/{zoned_route['id']}.geojson").get_json()
+    @pytest.mark.parametrize("path", ["/api/v1/routes/{id}.geojson", "/routes/{id}/download.geojson"])
+    def test_geojson_is_cut(self, zoned_route, client, path):
+        feature = json.loads(client.get(path.format(id=zoned_route["id"])).data)
         assert_far(geojson_points(feature), "GeoJSON")
         assert_far([(feature["properties"]["start"]["lat"], feature["properties"]["start"]["lon"])], "start")
 
@@ -225,6 +227,9 @@ class TestTheOwnerSeesEverything:
         assert any(distance_m(HOME, p) < 1 for p in gpx_points(owner.get(f"/api/v1/routes/{route_id}.gpx").data))
         submit(owner.client, "/login", {"email": owner.email, "password": f.PASSWORD})
         html = owner.client.get(f"/routes/{route_id}").get_data(as_text=True)
+        assert f"/routes/{route_id}/download.geojson" in html
+        page_feature = json.loads(owner.client.get(f"/routes/{route_id}/download.geojson").data)
+        assert page_feature["geometry"]["type"] == "LineString"  # the owner's browser gets the whole route
         assert any(distance_m(HOME, p) < 50 for p in page_pairs(html)), "the check above would catch a leak"
         assert "privacy zones" in html
 
