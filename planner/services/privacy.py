@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from planner.extensions import db
 from planner.geo import privacy
-from planner.models import PrivacyZone, User
+from planner.models import Event, PrivacyZone, Route, User
 from planner.services import groups, permissions, routes
 from planner.services.errors import Conflict, NotFound, ServiceError
 
@@ -30,7 +30,8 @@ def list_zones(user: User | None) -> list[dict]:
 
 
 def add_zone(user: User | None, data: Mapping) -> dict:
-    """Create a zone from {lat, lon, radius_m, name?} and re-cut the user's routes; 400/409 and nothing written on bad input."""
+    """Create a zone from {lat, lon, radius_m, name?} and re-cut the user's routes; 400/409 and nothing written on
+    bad input. The answer also lists the upcoming outings on the user's routes that start inside the cut."""
     user = permissions.require_user(user)
     lat, lon = groups.clean_point(data.get("lat"), data.get("lon"))
     low, high = privacy.ZONE_RADIUS_M
@@ -49,7 +50,17 @@ def add_zone(user: User | None, data: Mapping) -> dict:
     routes.refresh_public_views(user.id)
     db.session.commit()
     db.session.refresh(zone)
-    return zone_dict(zone)
+    return {**zone_dict(zone), "outings_starting_inside": _outings_starting_inside(zone)}
+
+
+def _outings_starting_inside(zone: PrivacyZone) -> list[int]:
+    """Upcoming outings on the zone owner's routes that start inside its cut: zones do not move a start an
+    organiser gave (or that was taken from the route before the zone), so the owner is told to move them."""
+    return list(db.session.scalars(
+        select(Event.id).join(Route, Route.id == Event.route_id)
+        .where(Route.owner_id == zone.user_id, Event.status == "scheduled", Event.ends_at > func.now(),
+               func.ST_DWithin(Event.start, zone.cut_centre, zone.cut_radius_m))
+        .order_by(Event.starts_at, Event.id)))
 
 
 def delete_zone(user: User | None, zone_id: int) -> None:

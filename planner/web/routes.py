@@ -93,7 +93,7 @@ def privacy_zones():
     if form.validate_on_submit():
         data = {"name": form.name.data, "lat": form.lat.data, "lon": form.lon.data, "radius_m": form.radius_m.data}
         try:
-            privacy.add_zone(me(), data)
+            added = privacy.add_zone(me(), data)
         except ServiceError as error:
             if error.status == 409:
                 flash(error.message, "error")
@@ -101,6 +101,9 @@ def privacy_zones():
                 form_error(form, error)
         else:
             flash("Privacy zone added: others now see your routes without the parts around it.", "success")
+            if added["outings_starting_inside"]:
+                flash(f"{len(added['outings_starting_inside'])} upcoming outing(s) on your routes start near this "
+                      "zone, and zones do not move an outing's start: edit them to meet somewhere else.", "error")
             return redirect(url_for("routes.privacy_zones"))
     zones = privacy.list_zones(me())
     zones_map = maps.zones_map(zones, **tile_options())

@@ -105,8 +105,21 @@ def geojson_points(feature: dict) -> list[tuple[float, float]]:
 class TestZonesApi:
     def test_a_zone_is_listed_for_its_owner_without_the_cut(self, owner):
         created = owner.add_zone(name="Home").get_json()
-        assert set(created) == {"id", "name", "lat", "lon", "radius_m"}
+        assert set(created) == {"id", "name", "lat", "lon", "radius_m", "outings_starting_inside"}
+        assert created["outings_starting_inside"] == []
+        del created["outings_starting_inside"]
         assert owner.get("/api/v1/me/privacy-zones").get_json() == [created]
+
+    def test_outings_already_starting_at_home_are_pointed_out(self, owner, client):
+        route = owner.upload(route_gpx(FROM_HOME))
+        group_id = owner.client.post("/api/v1/groups", headers=owner.auth, json={
+            "name": "Walkers", "interest": "hiking", "lat": HOME[0], "lon": HOME[1]}).get_json()["id"]
+        starts = datetime.now(timezone.utc) + timedelta(days=3)
+        outing = owner.client.post(f"/api/v1/groups/{group_id}/events", headers=owner.auth, json={
+            "title": "From my door", "starts_at": starts.isoformat(), "capacity": 10, "activity": "hiking",
+            "ends_at": (starts + timedelta(hours=3)).isoformat(), "route_id": route["id"]}).get_json()
+        assert distance_m(HOME, (outing["lat"], outing["lon"])) < 1  # taken from the route before any zone
+        assert owner.add_zone().get_json()["outings_starting_inside"] == [outing["id"]]
 
     @pytest.mark.parametrize("body, field", [
         ({"radius_m": 199}, "radius_m"), ({"radius_m": 1001}, "radius_m"), ({"radius_m": "wide"}, "radius_m"),
@@ -285,11 +298,25 @@ class TestPrivacyPage:
         response = submit(owner.client, "/me/privacy", {"name": "Home", "lat": "47.37", "lon": "8.54",
                                                          "radius_m": "400"}, page="/me/privacy")
         assert response.status_code == 302
+        assert "upcoming outing" not in owner.client.get("/me/privacy").get_data(as_text=True)  # none to move
         page = owner.client.get("/me/privacy").get_data(as_text=True)
         assert "400 m around" in page and "L.circle(" in page
         zone_id = db.session.scalar(select(PrivacyZone.id))
         assert submit(owner.client, f"/me/privacy/{zone_id}/delete", {}, page="/me/privacy").status_code == 302
         assert db.session.scalar(select(func.count(PrivacyZone.id))) == 0
+
+    def test_the_page_warns_about_outings_that_start_inside(self, owner, ctx):
+        route = owner.upload(route_gpx(FROM_HOME))
+        group_id = owner.client.post("/api/v1/groups", headers=owner.auth, json={
+            "name": "Walkers", "interest": "hiking", "lat": HOME[0], "lon": HOME[1]}).get_json()["id"]
+        starts = datetime.now(timezone.utc) + timedelta(days=3)
+        owner.client.post(f"/api/v1/groups/{group_id}/events", headers=owner.auth, json={
+            "title": "From my door", "starts_at": starts.isoformat(), "capacity": 10, "activity": "hiking",
+            "ends_at": (starts + timedelta(hours=3)).isoformat(), "route_id": route["id"]})
+        submit(owner.client, "/login", {"email": owner.email, "password": f.PASSWORD})
+        submit(owner.client, "/me/privacy", {"lat": "47.37", "lon": "8.54", "radius_m": "300"}, page="/me/privacy")
+        assert "1 upcoming outing(s) on your routes start near this zone" in owner.client.get("/me/privacy").get_data(
+            as_text=True)
 
     @pytest.mark.parametrize("data", [{"radius_m": "150"}, {"radius_m": "5000"}, {"lat": "95"}, {"lon": ""}])
     def test_bad_input_is_a_form_error_and_writes_nothing(self, owner, ctx, data):
