@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 
@@ -72,23 +71,22 @@ def redact(track: ParsedTrack, cuts: list[Cut]) -> ParsedTrack:
                        waypoints=visible_waypoints(track.waypoints, cuts))
 
 
-def _near_steps(segment: Segment, cuts: list[Cut]) -> np.ndarray:
-    """Indices i of the steps i -> i+1 longer than DENSIFY_STEP_M that could pass inside a cut."""
+def _near_steps(segment: Segment, cuts: list[Cut]) -> tuple[np.ndarray, np.ndarray]:
+    """(indices i of the steps i -> i+1 longer than DENSIFY_STEP_M that could pass inside a cut, every step's length)."""
     steps_m = segment_lengths_m(segment.lats, segment.lons)
     near = np.zeros(len(steps_m), dtype=bool)
     for cut in cuts:
         from_cut_m = _from_centre_m(cut, segment.lats, segment.lons)
         closest_end_m = np.minimum(from_cut_m[:-1], from_cut_m[1:])
         near |= closest_end_m - steps_m / 2 < cut.radius_m  # every point of a step is within half of it of an end
-    return np.flatnonzero(near & (steps_m > DENSIFY_STEP_M))
+    return np.flatnonzero(near & (steps_m > DENSIFY_STEP_M)), steps_m
 
 
 def _densified(segment: Segment, cuts: list[Cut]) -> Segment:
     """segment with extra interpolated points on long steps near a cut (unchanged when there are none)."""
-    steps = _near_steps(segment, cuts)
+    steps, steps_m = _near_steps(segment, cuts)
     if not len(steps):
         return segment
-    steps_m = segment_lengths_m(segment.lats, segment.lons)
     points, previous = [], 0
     for i in steps.tolist():
         points.extend(_point(segment, j) for j in range(previous, i + 1))
@@ -106,14 +104,13 @@ def _visible_pieces(segment: Segment, cuts: list[Cut]) -> list[Segment]:
     hidden = inside(dense.lats, dense.lons, cuts)
     if not hidden.any():
         return [segment]
-    segment = dense
     pieces = []
     for first, last in _runs(~hidden):
-        points = [_point(segment, j) for j in range(first, last + 1)]
+        points = [_point(dense, j) for j in range(first, last + 1)]
         if first > 0:
-            points.insert(0, _crossing(segment, first - 1, cuts, hidden_first=True))
-        if last < len(segment) - 1:
-            points.append(_crossing(segment, last, cuts, hidden_first=False))
+            points.insert(0, _crossing(dense, first - 1, cuts, hidden_first=True))
+        if last < len(dense) - 1:
+            points.append(_crossing(dense, last, cuts, hidden_first=False))
         if len(points) >= 2:
             lats, lons, eles, times = zip(*points)
             pieces.append(Segment(lats=lats, lons=lons, eles_m=eles, times=times))
@@ -150,13 +147,8 @@ def _between(segment: Segment, i: int, fraction: float) -> tuple:
     dlon = (lon2 - lon1 + 180.0) % 360.0 - 180.0
     lon = (lon1 + fraction * dlon + 180.0) % 360.0 - 180.0
     ele = None if ele1 is None or ele2 is None else ele1 + fraction * (ele2 - ele1)
-    time = None if time1 is None or time2 is None else _time_between(time1, time2, fraction)
+    time = None if time1 is None or time2 is None else time1 + (time2 - time1) * fraction
     return lat1 + fraction * (lat2 - lat1), lon, ele, time
-
-
-def _time_between(start: datetime, end: datetime, fraction: float) -> datetime:
-    """The time a fraction of the way from start to end."""
-    return start + (end - start) * fraction
 
 
 def visible_waypoints(waypoints: list[Waypoint], cuts: list[Cut]) -> list[Waypoint]:
