@@ -32,9 +32,13 @@ run: db
 	@echo "==> serving on http://$(HOST):$(PORT)  (Ctrl-C to stop; 'make stop' stops PostgreSQL)"
 	@DATABASE_URL='$(APP_DB_URL)' .venv/bin/flask --app planner run --host $(HOST) --port $(PORT)
 
-test: db
+test: lint db
 	@scripts/fetch_gpxpy_testfiles.sh
 	@TEST_DATABASE_URL='$(TEST_DB_URL)' $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	@.venv/bin/ruff check planner tests bench scripts migrations
+	@.venv/bin/ruff format --check planner tests bench scripts migrations
 
 bench: db
 	@$(SETUP) bench-tools

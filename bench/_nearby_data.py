@@ -5,6 +5,7 @@ the globe), 100,000 routes of 500 vertices (70 % starting near the cities), 3,00
 and a copy of the events in Mobilizon's layout (geometry column, no GiST, B-tree on ST_X and ST_Y).
 Everything is generated server side with INSERT ... SELECT generate_series.
 """
+
 from __future__ import annotations
 
 import re
@@ -91,12 +92,17 @@ def _load_base(conn: psycopg.Connection) -> None:
     conn.execute("""INSERT INTO users (email, password_hash, display_name)
                     VALUES ('bench@example.org', 'x', 'Bench')""")
     _load_cities(conn)
-    conn.execute(_sql(f"""
+    conn.execute(
+        _sql(
+            f"""
         INSERT INTO groups (name, interest, home, visibility)
         SELECT 'Group ' || s.n, 'hiking', ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)::geography,
                CASE WHEN s.n % 10 = 0 THEN 'private' ELSE 'public' END
         FROM (SELECT n, {_DRAW} FROM generate_series(1, {GROUPS}) n) s,
-             LATERAL ({_PLACE}) p""", near_share=0.8))
+             LATERAL ({_PLACE}) p""",
+            near_share=0.8,
+        )
+    )
     conn.execute("""INSERT INTO memberships (group_id, user_id, role, status)
                     SELECT id, 1, 'owner', 'active' FROM groups""")
 
@@ -107,7 +113,9 @@ def _load_events(conn: psycopg.Connection) -> None:
     # in a migration builds them on existing rows.
     conn.execute("DROP INDEX IF EXISTS idx_events_start")
     conn.execute("DROP INDEX IF EXISTS idx_events_start_geom")
-    conn.execute(_sql(f"""
+    conn.execute(
+        _sql(
+            f"""
         INSERT INTO events (group_id, title, starts_at, ends_at, timezone, capacity, activity, start, status)
         SELECT 1 + (s.n::bigint * 7919) % {GROUPS}, 'Outing ' || s.n, s.t, s.t + interval '4 hours', 'UTC',
                10 + s.n % 20, (ARRAY{list(ACTIVITIES)})[1 + s.n % {len(ACTIVITIES)}],
@@ -115,7 +123,10 @@ def _load_events(conn: psycopg.Connection) -> None:
                CASE WHEN s.n % 20 = 0 THEN 'cancelled' ELSE 'scheduled' END
         FROM (SELECT n, {_DRAW}, now() + (random() * 200 - 20) * interval '1 day' AS t
               FROM generate_series(1, {EVENTS}) n) s,
-             LATERAL ({_PLACE}) p""", near_share=0.6))
+             LATERAL ({_PLACE}) p""",
+            near_share=0.6,
+        )
+    )
     conn.execute("CREATE INDEX idx_events_start ON events USING gist (start)")
     conn.execute("CREATE INDEX idx_events_start_geom ON events USING gist ((start::geometry))")
     conn.execute("""CREATE TABLE bench_mobilizon_events AS
@@ -128,7 +139,9 @@ def _load_events(conn: psycopg.Connection) -> None:
 def _load_routes(conn: psycopg.Connection) -> None:
     """100,000 routes of 500 vertices: 20 m steps on a heading, with a wiggle, about 10 km long."""
     conn.execute("DROP INDEX IF EXISTS idx_routes_line")
-    conn.execute(_sql(f"""
+    conn.execute(
+        _sql(
+            f"""
         INSERT INTO routes (owner_id, name, activity, line, display_line, start_point, end_point, bbox,
                             length_m, point_count, estimated_duration_s, gpx_original, gpx_sha256)
         SELECT 1, 'Route ' || s.n, (ARRAY{list(ACTIVITIES)})[1 + s.n % {len(ACTIVITIES)}],
@@ -143,7 +156,10 @@ def _load_routes(conn: psycopg.Connection) -> None:
                          p.lon + (i * 20 * sin(s.heading) + 150 * sin(i / 25.0)) / (111320.0 * cos(radians(p.lat))),
                          p.lat + (i * 20 * cos(s.heading) + 150 * cos(i / 31.0)) / 111320.0,
                          200 + 50 * sin(i / 40.0)) ORDER BY i), 4326) AS geom
-                      FROM generate_series(0, {VERTICES - 1}) i) l""", near_share=0.7))
+                      FROM generate_series(0, {VERTICES - 1}) i) l""",
+            near_share=0.7,
+        )
+    )
     conn.execute("CREATE INDEX idx_routes_line ON routes USING gist (line)")
 
 

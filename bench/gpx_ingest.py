@@ -7,6 +7,7 @@ Targets: ingest <= 1.0x gpxpy.parse, <= 3x iterparse, ingest peak RSS < 300 MB.
 
 Run: DATABASE_URL=... .venv/bin/python bench/gpx_ingest.py   (make bench does this)
 """
+
 from __future__ import annotations
 
 import json

@@ -12,7 +12,7 @@ import random
 import resource
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -23,15 +23,19 @@ def make_gpx(n_points: int, seed: int = 1) -> bytes:
     """A GPX 1.1 hike recorded once a second: wandering heading, ~1.3 m steps, noisy elevation, UTC times."""
     rng = random.Random(seed)
     lat, lon, ele_m, heading = 46.5, 7.9, 1200.0, 0.0
-    started = datetime(2024, 6, 1, 6, 0, tzinfo=timezone.utc)
+    started = datetime(2024, 6, 1, 6, 0, tzinfo=UTC)
     out = io.StringIO()
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-              f'<gpx version="1.1" creator="bench" xmlns="{GPX11}">\n'
-              "<metadata><name>Bench hike</name></metadata>\n<trk><name>Bench hike</name><trkseg>\n")
+    out.write(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<gpx version="1.1" creator="bench" xmlns="{GPX11}">\n'
+        "<metadata><name>Bench hike</name></metadata>\n<trk><name>Bench hike</name><trkseg>\n"
+    )
     for i in range(n_points):
         stamp = (started + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        out.write(f'<trkpt lat="{lat:.7f}" lon="{lon:.7f}"><ele>{ele_m + rng.uniform(-2, 2):.1f}</ele>'
-                  f"<time>{stamp}</time></trkpt>\n")
+        out.write(
+            f'<trkpt lat="{lat:.7f}" lon="{lon:.7f}"><ele>{ele_m + rng.uniform(-2, 2):.1f}</ele>'
+            f"<time>{stamp}</time></trkpt>\n"
+        )
         heading += rng.gauss(0.0, 0.08)
         step_m = rng.uniform(0.9, 1.7)
         lat += step_m * math.cos(heading) / 111_320.0
@@ -48,8 +52,14 @@ def iterparse_points(data: bytes) -> int:
     for _, element in ElementTree.iterparse(io.BytesIO(data)):
         if element.tag == trkpt:
             ele = element.findtext(ele_tag)
-            points.append((float(element.get("lat")), float(element.get("lon")),
-                           float(ele) if ele else None, element.findtext(time_tag)))
+            points.append(
+                (
+                    float(element.get("lat")),
+                    float(element.get("lon")),
+                    float(ele) if ele else None,
+                    element.findtext(time_tag),
+                )
+            )
             element.clear()
     return len(points)
 
@@ -89,8 +99,10 @@ def main(n_points: int = 100_000, repeat: int = 5) -> None:
     print(f"{n_points:,} points, {len(data) / 1e6:.1f} MB ({len(data) / n_points:.0f} B/point)")
     baseline_mb = peak_rss_mb()
     planner_s = best_of_s(planner_ingest, data, repeat)
-    print(f"planner parse+stats+simplify: {planner_s:.3f} s  (peak RSS {peak_rss_mb():.0f} MB; "
-          f"{baseline_mb:.0f} MB before the first ingest, with numpy/pyproj/shapely loaded and the file in memory)")
+    print(
+        f"planner parse+stats+simplify: {planner_s:.3f} s  (peak RSS {peak_rss_mb():.0f} MB; "
+        f"{baseline_mb:.0f} MB before the first ingest, with numpy/pyproj/shapely loaded and the file in memory)"
+    )
     iterparse_s = best_of_s(iterparse_points, data, repeat)
     gpxpy_s = best_of_s(gpxpy_parse, data, max(1, repeat // 2))
     print(f"stdlib iterparse pass:        {iterparse_s:.3f} s")

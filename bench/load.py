@@ -6,6 +6,7 @@ outings to RSVP to, 80 people with bearer tokens), starts gunicorn with 2 worker
 earlier answer). Prints req/s, p50/p99 latency and errors, then checks the RSVP invariants in SQL and against
 the API. Exit 1 on any error or broken invariant.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -21,7 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -32,21 +33,31 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
+from bench.processes import free_port, start_gunicorn, stop_group  # noqa: E402
 from planner import create_app  # noqa: E402
 from planner.extensions import db  # noqa: E402
 from planner.models import Event, Group, Membership, User  # noqa: E402
 from planner.services import accounts  # noqa: E402
-from bench.processes import free_port, start_gunicorn, stop_group  # noqa: E402
 
 DB_NAME = "planner_load"
 SECONDS = int(os.environ.get("PLANNER_LOAD_SECONDS", "60"))  # shorter only for trying the script out
 WORKERS = 2
 THREADS_PER_WORKER = 4
 WRK_CONNECTIONS = 8
-CITIES = [("Hangzhou", 30.274, 120.155), ("Shanghai", 31.230, 121.474), ("Berlin", 52.520, 13.405),
-          ("London", 51.507, -0.128), ("Paris", 48.857, 2.352), ("Madrid", 40.417, -3.704),
-          ("New York", 40.713, -74.006), ("San Francisco", 37.775, -122.419), ("Tokyo", 35.690, 139.692),
-          ("Sydney", -33.869, 151.209), ("Cape Town", -33.925, 18.424), ("Sao Paulo", -23.551, -46.633)]
+CITIES = [
+    ("Hangzhou", 30.274, 120.155),
+    ("Shanghai", 31.230, 121.474),
+    ("Berlin", 52.520, 13.405),
+    ("London", 51.507, -0.128),
+    ("Paris", 48.857, 2.352),
+    ("Madrid", 40.417, -3.704),
+    ("New York", 40.713, -74.006),
+    ("San Francisco", 37.775, -122.419),
+    ("Tokyo", 35.690, 139.692),
+    ("Sydney", -33.869, 151.209),
+    ("Cape Town", -33.925, 18.424),
+    ("Sao Paulo", -23.551, -46.633),
+]
 EVENTS_PER_CITY = 50
 RSVP_EVENTS = 10
 PEOPLE = 80
@@ -80,10 +91,17 @@ def _point(rng: random.Random, lat: float, lon: float, within_m: float = 25_000)
 
 def _event(group, rng: random.Random, title: str, capacity: int, lat: float, lon: float):
     """An upcoming outing of group near (lat, lon)."""
-    starts_at = datetime.now(timezone.utc) + timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 23))
-    return Event(group_id=group.id, title=title, starts_at=starts_at, ends_at=starts_at + timedelta(hours=4),
-                 timezone="UTC", capacity=capacity, activity=rng.choice(("hiking", "cycling", "running")),
-                 start=_point(rng, lat, lon))
+    starts_at = datetime.now(UTC) + timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 23))
+    return Event(
+        group_id=group.id,
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=4),
+        timezone="UTC",
+        capacity=capacity,
+        activity=rng.choice(("hiking", "cycling", "running")),
+        start=_point(rng, lat, lon),
+    )
 
 
 def seed(load_url: str) -> dict:
@@ -93,20 +111,30 @@ def seed(load_url: str) -> dict:
     with app.app_context():
         owner = User(email="owner@load.example", password_hash="x", display_name="Owner")
         people = [User(email=f"p{i}@load.example", password_hash="x", display_name=f"P{i}") for i in range(PEOPLE)]
-        groups = [Group(name=f"{name} outdoors", interest="hiking", home=_point(rng, lat, lon, 1))
-                  for name, lat, lon in CITIES]
+        groups = [
+            Group(name=f"{name} outdoors", interest="hiking", home=_point(rng, lat, lon, 1))
+            for name, lat, lon in CITIES
+        ]
         db.session.add_all([owner, *people, *groups])
         db.session.flush()
         db.session.add_all([Membership(group_id=g.id, user_id=owner.id, role="owner") for g in groups])
-        events = [_event(g, rng, f"{name} outing {n}", rng.randint(10, 30), lat, lon)
-                  for g, (name, lat, lon) in zip(groups, CITIES) for n in range(EVENTS_PER_CITY)]
-        small = [_event(groups[0], rng, f"Small outing {n}", rng.randint(3, 6), *CITIES[0][1:])
-                 for n in range(RSVP_EVENTS)]
+        events = [
+            _event(g, rng, f"{name} outing {n}", rng.randint(10, 30), lat, lon)
+            for g, (name, lat, lon) in zip(groups, CITIES)
+            for n in range(EVENTS_PER_CITY)
+        ]
+        small = [
+            _event(groups[0], rng, f"Small outing {n}", rng.randint(3, 6), *CITIES[0][1:]) for n in range(RSVP_EVENTS)
+        ]
         db.session.add_all([*events, *small])
         db.session.commit()
         tokens = [accounts.issue_token(person, 30)[0] for person in people]
-        return {"points": [(lat, lon) for _, lat, lon in CITIES], "events": [e.id for e in events + small],
-                "rsvp_events": [e.id for e in small], "tokens": tokens}
+        return {
+            "points": [(lat, lon) for _, lat, lon in CITIES],
+            "events": [e.id for e in events + small],
+            "rsvp_events": [e.id for e in small],
+            "tokens": tokens,
+        }
 
 
 def write_data_file(seeded: dict, directory: str) -> str:
@@ -121,8 +149,13 @@ def write_data_file(seeded: dict, directory: str) -> str:
 
 def start_app(load_url: str, port: int, log_path: str) -> subprocess.Popen:
     """gunicorn (2 gthread workers) serving the app on the load database at 127.0.0.1:port."""
-    env = {"DATABASE_URL": load_url, "SECRET_KEY": "load-bench", "PLANNER_TILES_URL": "",
-           "PLANNER_GEOCODER": "offline", "PLANNER_RATELIMIT_STORAGE_URI": "memory://"}
+    env = {
+        "DATABASE_URL": load_url,
+        "SECRET_KEY": "load-bench",
+        "PLANNER_TILES_URL": "",
+        "PLANNER_GEOCODER": "offline",
+        "PLANNER_RATELIMIT_STORAGE_URI": "memory://",
+    }
     return start_gunicorn(env, port, log_path, WORKERS, THREADS_PER_WORKER)
 
 
@@ -142,9 +175,23 @@ def wait_until_serving(base: str, server: subprocess.Popen, timeout_s: float = 3
 
 def run_wrk(base: str, data_path: str) -> dict:
     """Run wrk with load.lua for SECONDS; returns the parsed LOAD/KIND/FIRST_FAILURE lines."""
-    command = ["wrk", "-t", str(WRK_CONNECTIONS), "-c", str(WRK_CONNECTIONS), "-d", f"{SECONDS}s",
-               "--timeout", "10s", "-s", str(ROOT / "bench" / "load.lua"), base, "--", data_path,
-               str(WRK_CONNECTIONS)]
+    command = [
+        "wrk",
+        "-t",
+        str(WRK_CONNECTIONS),
+        "-c",
+        str(WRK_CONNECTIONS),
+        "-d",
+        f"{SECONDS}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "load.lua"),
+        base,
+        "--",
+        data_path,
+        str(WRK_CONNECTIONS),
+    ]
     out = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS + 60)
     if out.returncode != 0 or "LOAD " not in out.stdout:
         raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr.strip() or out.stdout.strip()}")
@@ -156,7 +203,7 @@ def run_wrk(base: str, data_path: str) -> dict:
             kind = line.split()[1]
             result["kinds"][kind] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
         elif line.startswith("FIRST_FAILURE"):
-            result["first_failure"] = line[len("FIRST_FAILURE"):].strip()
+            result["first_failure"] = line[len("FIRST_FAILURE") :].strip()
     return result
 
 
@@ -166,14 +213,20 @@ def report_traffic(result: dict) -> int:
     not_ok = sum(k["failed"] for k in result["kinds"].values())
     rps = result["requests"] / (result["duration_us"] / 1e6)
     print(f"  {result['requests']:,} requests in {result['duration_us'] / 1e6:.1f} s: {rps:,.0f} req/s")
-    print(f"  latency p50 {result['p50_us'] / 1000:.1f} ms   p99 {result['p99_us'] / 1000:.1f} ms   "
-          f"max {result['max_us'] / 1000:.1f} ms")
+    print(
+        f"  latency p50 {result['p50_us'] / 1000:.1f} ms   p99 {result['p99_us'] / 1000:.1f} ms   "
+        f"max {result['max_us'] / 1000:.1f} ms"
+    )
     answered = sum(k["answered"] for k in result["kinds"].values()) or 1
     for kind, counts in result["kinds"].items():
-        print(f"  {kind:<9} {counts['answered']:7,} answers ({100 * counts['answered'] / answered:4.1f} %), "
-              f"{counts['failed']} not 200")
-    print(f"  errors: {transport + not_ok} (answers other than 200: {not_ok}; connect {result['connect']}, "
-          f"read {result['read']}, write {result['write']}, timeout {result['timeout']})")
+        print(
+            f"  {kind:<9} {counts['answered']:7,} answers ({100 * counts['answered'] / answered:4.1f} %), "
+            f"{counts['failed']} not 200"
+        )
+    print(
+        f"  errors: {transport + not_ok} (answers other than 200: {not_ok}; connect {result['connect']}, "
+        f"read {result['read']}, write {result['write']}, timeout {result['timeout']})"
+    )
     if result["first_failure"]:
         print(f"  first failure: {result['first_failure']}")
     return transport + not_ok
@@ -219,8 +272,9 @@ def check_invariants(conninfo: str, base: str, rsvp_events: list[int]) -> list[s
         with urllib.request.urlopen(f"{base}/api/v1/events/{event_id}", timeout=10) as answer:
             page = json.load(answer)
         if (page["going_count"], page["waitlist_count"]) != counts.get(event_id, (0, 0)):
-            failures.append(f"event {event_id}: API says {page['going_count']}/{page['waitlist_count']}, "
-                            f"SQL {counts.get(event_id)}")
+            failures.append(
+                f"event {event_id}: API says {page['going_count']}/{page['waitlist_count']}, SQL {counts.get(event_id)}"
+            )
     waiting = sum(w for event_id, (_, w) in counts.items() if event_id in rsvp_events)
     going = sum(g for event_id, (g, _) in counts.items() if event_id in rsvp_events)
     print(f"  RSVP outings: {going} going, {waiting} waitlisted across {len(rsvp_events)} outings")
@@ -237,9 +291,11 @@ def measure(load_url: str, conninfo: str, seeded: dict, workdir: str) -> int:
     server = start_app(load_url, port, log_path)
     try:
         wait_until_serving(base, server)
-        print(f"wrk: {SECONDS} s, {WRK_CONNECTIONS} connections; gunicorn {WORKERS} workers x "
-              f"{THREADS_PER_WORKER} threads on {base}; {os.cpu_count()} CPUs, load average "
-              f"{' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+        print(
+            f"wrk: {SECONDS} s, {WRK_CONNECTIONS} connections; gunicorn {WORKERS} workers x "
+            f"{THREADS_PER_WORKER} threads on {base}; {os.cpu_count()} CPUs, load average "
+            f"{' '.join(f'{n:.2f}' for n in os.getloadavg())}"
+        )
         errors = report_traffic(run_wrk(base, write_data_file(seeded, workdir)))
         failures = check_invariants(conninfo, base, seeded["rsvp_events"])
     finally:
@@ -259,16 +315,19 @@ def main() -> int:
     if not url:
         print("Set DATABASE_URL to the PostGIS server (make bench does).", file=sys.stderr)
         return 2
-    missing = [name for name, found in (("wrk", shutil.which("wrk")),
-                                        ("gunicorn", _has_module("gunicorn"))) if not found]
+    missing = [
+        name for name, found in (("wrk", shutil.which("wrk")), ("gunicorn", _has_module("gunicorn"))) if not found
+    ]
     if missing:
         print(f"missing: {', '.join(missing)} (install gunicorn into the venv and Debian's wrk)", file=sys.stderr)
         return 1
     started = time.perf_counter()
     load_url = recreate_database(url)
     seeded = seed(load_url)
-    print(f"planner_load: {len(seeded['events'])} events, {len(seeded['tokens'])} people with tokens, "
-          f"{len(seeded['rsvp_events'])} small outings, ready in {time.perf_counter() - started:.1f} s")
+    print(
+        f"planner_load: {len(seeded['events'])} events, {len(seeded['tokens'])} people with tokens, "
+        f"{len(seeded['rsvp_events'])} small outings, ready in {time.perf_counter() - started:.1f} s"
+    )
     with tempfile.TemporaryDirectory(prefix="planner-load-") as workdir:
         return measure(load_url, sync_url(url, DB_NAME), seeded, workdir)
 

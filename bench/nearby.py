@@ -6,6 +6,7 @@ median and p95 of: (a) GET /api/v1/events/nearby through the app, (b) the same S
 start time since it cannot sort by distance); routes-nearby p95 on the 100 densest centres; and wrk's
 throughput against the endpoint and against a minimal raw-psycopg Flask endpoint running the same SQL.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,12 +19,12 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
-from psycopg.rows import dict_row
 from flask import Flask, jsonify, request
+from psycopg.rows import dict_row
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,14 +76,21 @@ def timed(run, argument_sets: list, rounds: int = ROUNDS) -> list[float]:
 
 def raw_events_sql() -> str:
     """The app's nearby-events SQL (upcoming, no other filter) in psycopg's %(name)s style."""
-    sql, _ = search.events_nearby_sql(search.EventFilters(starts_from=datetime.now(timezone.utc)))
+    sql, _ = search.events_nearby_sql(search.EventFilters(starts_from=datetime.now(UTC)))
     return search.driver_sql(sql)
 
 
 def raw_params(lat: float, lon: float, starts_from: datetime) -> dict:
     """The parameters the service binds for one nearby-events page of 20."""
-    return {"lat": lat, "lon": lon, "radius_m": RADIUS_KM * 1000.0, "starts_from": starts_from,
-            "rank_k": 20, "limit": 20, "offset": 0}
+    return {
+        "lat": lat,
+        "lon": lon,
+        "radius_m": RADIUS_KM * 1000.0,
+        "starts_from": starts_from,
+        "rank_k": 20,
+        "limit": 20,
+        "offset": 0,
+    }
 
 
 def mobilizon_params(lat: float, lon: float, starts_from: datetime) -> dict:
@@ -90,16 +98,27 @@ def mobilizon_params(lat: float, lon: float, starts_from: datetime) -> dict:
     radius_m = RADIUS_KM * 1000.0
     dlat = radius_m / 111_320.0
     dlon = radius_m / (111_320.0 * max(0.01, math.cos(math.radians(lat))))
-    return {"lat": lat, "lon": lon, "radius_m": radius_m, "starts_from": starts_from, "min_lat": lat - dlat,
-            "max_lat": lat + dlat, "min_lon": lon - dlon, "max_lon": lon + dlon}
+    return {
+        "lat": lat,
+        "lon": lon,
+        "radius_m": radius_m,
+        "starts_from": starts_from,
+        "min_lat": lat - dlat,
+        "max_lat": lat + dlat,
+        "min_lon": lon - dlon,
+        "max_lon": lon + dlon,
+    }
 
 
 def centres(conn: psycopg.Connection) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
     """200 city centres, and the 100 with the most routes within WITHIN_KM."""
-    rows = conn.execute("""
+    rows = conn.execute(
+        """
         SELECT c.lat, c.lon, (SELECT count(*) FROM routes r WHERE ST_DWithin(
                    r.line, ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326)::geography, %s)) AS routes
-        FROM bench_cities c ORDER BY c.rank""", (WITHIN_KM * 1000.0,)).fetchall()
+        FROM bench_cities c ORDER BY c.rank""",
+        (WITHIN_KM * 1000.0,),
+    ).fetchall()
     every = [(lat, lon) for lat, lon, _ in rows]
     step = len(every) / CENTRES
     sample = [every[int(i * step)] for i in range(CENTRES)]
@@ -128,11 +147,17 @@ def raw_app(conninfo: str, sql: str, pool_size: int = WRK_CONNECTIONS) -> Flask:
         conn = pool.get()
         try:
             cursor = conn.cursor(row_factory=dict_row)
-            rows = cursor.execute(sql, raw_params(lat, lon, datetime.now(timezone.utc))).fetchall()
+            rows = cursor.execute(sql, raw_params(lat, lon, datetime.now(UTC))).fetchall()
         finally:
             pool.put(conn)
-        features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(r["lon"], 6),
-                     round(r["lat"], 6)]}, "properties": event_properties(r)} for r in rows]
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(r["lon"], 6), round(r["lat"], 6)]},
+                "properties": event_properties(r),
+            }
+            for r in rows
+        ]
         return jsonify({"type": "FeatureCollection", "features": features})
 
     return app
@@ -144,15 +169,28 @@ def wrk_requests_per_s(app: Flask, path: str, points: list[tuple[float, float]])
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     paths = ", ".join(f'"{path}?lat={lat:.5f}&lon={lon:.5f}&radius_km={RADIUS_KM}"' for lat, lon in points)
-    script = f"local paths = {{{paths}}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n" \
-             f"  return wrk.format(\"GET\", paths[i])\nend\n"
+    script = (
+        f"local paths = {{{paths}}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n"
+        f'  return wrk.format("GET", paths[i])\nend\n'
+    )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
     try:
         output = subprocess.run(
-            ["wrk", "-t1", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "-s", lua.name,
-             f"http://127.0.0.1:{server.server_port}"],
-            capture_output=True, text=True, timeout=WRK_SECONDS + 30, check=True).stdout
+            [
+                "wrk",
+                "-t1",
+                f"-c{WRK_CONNECTIONS}",
+                f"-d{WRK_SECONDS}s",
+                "-s",
+                lua.name,
+                f"http://127.0.0.1:{server.server_port}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=WRK_SECONDS + 30,
+            check=True,
+        ).stdout
     finally:
         server.shutdown()
         os.unlink(lua.name)
@@ -177,7 +215,7 @@ def report_latency(name: str, samples_s: list[float]) -> tuple[float, float]:
 def measure_latencies(app: Flask, conninfo: str, sample, densest) -> dict[str, tuple[float, float]]:
     """(a) endpoint, (b) raw SQL, (c) Mobilizon strategy on 200 centres; routes nearby on the densest 100."""
     client = app.test_client()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     sql = raw_events_sql()
 
     def endpoint(lat, lon):
@@ -193,10 +231,14 @@ def measure_latencies(app: Flask, conninfo: str, sample, densest) -> dict[str, t
     results = {}
     with psycopg.connect(conninfo, autocommit=True) as conn:
         results["endpoint"] = report_latency("(a) GET /events/nearby through the app", timed(endpoint, sample))
-        results["raw"] = report_latency("(b) same SQL raw through psycopg", timed(
-            lambda lat, lon: conn.execute(sql, raw_params(lat, lon, now)).fetchall(), sample))
-        results["mobilizon"] = report_latency("(c) Mobilizon strategy (peer)", timed(
-            lambda lat, lon: conn.execute(MOBILIZON_SQL, mobilizon_params(lat, lon, now)).fetchall(), sample))
+        results["raw"] = report_latency(
+            "(b) same SQL raw through psycopg",
+            timed(lambda lat, lon: conn.execute(sql, raw_params(lat, lon, now)).fetchall(), sample),
+        )
+        results["mobilizon"] = report_latency(
+            "(c) Mobilizon strategy (peer)",
+            timed(lambda lat, lon: conn.execute(MOBILIZON_SQL, mobilizon_params(lat, lon, now)).fetchall(), sample),
+        )
     results["routes"] = report_latency(f"routes nearby, {DENSEST} densest centres", timed(routes, densest))
     return results
 
@@ -204,23 +246,33 @@ def measure_latencies(app: Flask, conninfo: str, sample, densest) -> dict[str, t
 def bench_app(bench_url: str) -> Flask:
     """The app as configured, on the scratch database, its pool as large as the server's concurrent requests."""
     options = {**planner_config.from_env()["SQLALCHEMY_ENGINE_OPTIONS"], "pool_size": WRK_CONNECTIONS}
-    return create_app({"SQLALCHEMY_DATABASE_URI": bench_url, "GEOCODER_URL": "", "TILES_URL": "",
-                       "SQLALCHEMY_ENGINE_OPTIONS": options})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": bench_url,
+            "GEOCODER_URL": "",
+            "TILES_URL": "",
+            "SQLALCHEMY_ENGINE_OPTIONS": options,
+        }
+    )
 
 
 def measure_throughput(app: Flask, conninfo: str, sample) -> tuple[float, float]:
     """wrk req/s of the app's endpoint and of the raw-psycopg endpoint, each the mean of WRK_ROUNDS runs taken
     in alternation (planner, raw, planner, raw, ...)."""
-    print(f"wrk, {WRK_ROUNDS} x {WRK_SECONDS} s each, alternating, {WRK_CONNECTIONS} connections, "
-          "werkzeug threaded on 127.0.0.1:")
+    print(
+        f"wrk, {WRK_ROUNDS} x {WRK_SECONDS} s each, alternating, {WRK_CONNECTIONS} connections, "
+        "werkzeug threaded on 127.0.0.1:"
+    )
     raw = raw_app(conninfo, raw_events_sql())
     app_runs, raw_runs = [], []
     for _ in range(WRK_ROUNDS):
         app_runs.append(wrk_requests_per_s(app, "/api/v1/events/nearby", sample))
         raw_runs.append(wrk_requests_per_s(raw, "/raw/events/nearby", sample))
     app_rps, raw_rps = statistics.mean(app_runs), statistics.mean(raw_runs)
-    print(f"  planner endpoint {app_rps:8.0f} req/s   raw-psycopg endpoint {raw_rps:8.0f} req/s   (runs: planner "
-          f"{' '.join(f'{r:.0f}' for r in app_runs)}; raw {' '.join(f'{r:.0f}' for r in raw_runs)})")
+    print(
+        f"  planner endpoint {app_rps:8.0f} req/s   raw-psycopg endpoint {raw_rps:8.0f} req/s   (runs: planner "
+        f"{' '.join(f'{r:.0f}' for r in app_runs)}; raw {' '.join(f'{r:.0f}' for r in raw_runs)})"
+    )
     return app_rps, raw_rps
 
 
@@ -230,8 +282,12 @@ def print_targets(results: dict[str, tuple[float, float]], app_rps: float, raw_r
         ("raw nearby-events p95 <= 1 ms", results["raw"][1], 1.0, results["raw"][1] <= 1.0),
         ("endpoint throughput >= 0.8x raw endpoint", app_rps / raw_rps, 0.8, app_rps / raw_rps >= 0.8),
         ("routes-nearby p95 <= 20 ms (densest)", results["routes"][1], 20.0, results["routes"][1] <= 20.0),
-        ("Mobilizon p95 / planner raw p95 > 1", results["mobilizon"][1] / results["raw"][1], 1.0,
-         results["mobilizon"][1] > results["raw"][1]),
+        (
+            "Mobilizon p95 / planner raw p95 > 1",
+            results["mobilizon"][1] / results["raw"][1],
+            1.0,
+            results["mobilizon"][1] > results["raw"][1],
+        ),
         ("Mobilizon p95 / planner endpoint p95", results["mobilizon"][1] / results["endpoint"][1], None, None),
     ]
     print("targets:")

@@ -1,4 +1,5 @@
 """Starting and stopping local servers for the load benchmark and the scale-out test: free ports, gunicorn, process groups."""
+
 from __future__ import annotations
 
 import os
@@ -20,11 +21,24 @@ def free_port() -> int:
 
 def start_gunicorn(env: dict, port: int, log_path: Path | str, workers: int = 2, threads: int = 4) -> subprocess.Popen:
     """gunicorn (gthread workers) serving create_app() on 127.0.0.1:port with env added, in its own process group."""
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", str(threads),
-               "-b", f"127.0.0.1:{port}", "planner:create_app()"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        str(workers),
+        "-k",
+        "gthread",
+        "--threads",
+        str(threads),
+        "-b",
+        f"127.0.0.1:{port}",
+        "planner:create_app()",
+    ]
     with open(log_path, "wb") as log:
-        return subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log,
-                                start_new_session=True)
+        return subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log, start_new_session=True
+        )
 
 
 def stop_group(process: subprocess.Popen) -> None:

@@ -1,4 +1,5 @@
 """Run every benchmark (make bench): each prints its own ratios and PASS/FAIL; exit 1 if any target is missed."""
+
 import subprocess
 import sys
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Alembic environment: runs migrations on the Flask app's engine with planner's options."""
+
 import logging
 from logging.config import fileConfig
 

@@ -1,4 +1,5 @@
 """planner: groups, outings, GPX routes and meeting points for communities that meet offline."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -54,7 +55,7 @@ def register_errors(app: Flask) -> None:
     from werkzeug.exceptions import HTTPException
 
     from planner.api.errors import is_api_request, json_error
-    from planner.services.errors import ServiceError
+    from planner.errors import ServiceError
     from planner.web.errors import html_error
 
     @app.errorhandler(HTTPException)

@@ -1,4 +1,5 @@
 """flask commands: seed, routes import."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,8 +32,11 @@ def gpx_files(paths: tuple[str, ...]) -> list[Path]:
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() == ".gpx" and p.is_file())
-                     if path.is_dir() else [path])
+        found.extend(
+            sorted(p for p in path.rglob("*") if p.suffix.lower() == ".gpx" and p.is_file())
+            if path.is_dir()
+            else [path]
+        )
     return list(dict.fromkeys(found))
 
 
@@ -43,8 +47,8 @@ def gpx_files(paths: tuple[str, ...]) -> list[Path]:
 @click.option("--group-id", type=int, default=None, help="Attach the routes to this group (owner must organise it).")
 def import_routes(paths: tuple[str, ...], owner_email: str, activity: str, group_id: int | None) -> None:
     """Import GPX files and folders; exits 1 when any file was rejected."""
+    from planner.errors import ServiceError
     from planner.services import accounts, routes
-    from planner.services.errors import ServiceError
 
     owner = accounts.user_by_email(owner_email)
     if owner is None:

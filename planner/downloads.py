@@ -1,4 +1,5 @@
 """File download responses shared by the pages and the API."""
+
 from __future__ import annotations
 
 from flask import Response

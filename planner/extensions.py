@@ -1,11 +1,12 @@
 """Flask extension objects, bound to the app in create_app; imports nothing from planner."""
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from geoalchemy2 import alembic_helpers
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from geoalchemy2 import alembic_helpers
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 

@@ -1,4 +1,5 @@
 """Rate limits on the endpoints worth abusing, kept in one table: endpoint -> config key of its limit."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, request

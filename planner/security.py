@@ -1,4 +1,5 @@
 """Security headers on every response: a nonce-based Content-Security-Policy and the usual hardening headers."""
+
 from __future__ import annotations
 
 import secrets
@@ -18,23 +19,28 @@ HEADERS = {
 
 def content_security_policy(nonce: str) -> str:
     """The CSP for HTML pages: our origin only, inline scripts and styles only with this request's nonce."""
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'",
-        f"style-src 'self' 'nonce-{nonce}'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            f"style-src 'self' 'nonce-{nonce}'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 # JSON answers render no HTML: a fixed policy that allows nothing, and no per-request nonce to make.
-API_HEADERS = {**HEADERS, "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-               "Cache-Control": "no-store"}
+API_HEADERS = {
+    **HEADERS,
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+}
 
 
 class PageSessions(SecureCookieSessionInterface):

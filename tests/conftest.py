@@ -1,4 +1,5 @@
 """Fixtures on a real PostGIS: the schema is built once from the migrations, each test runs in a rolled-back transaction."""
+
 from __future__ import annotations
 
 import os
@@ -61,8 +62,17 @@ def drop_database(url: str) -> None:
 
 def make_app(url: str, **config):
     """An app for tests on the database at url."""
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
-                       "GEOCODER_URL": "", "TILES_URL": "", "RATELIMIT_ENABLED": False, **config})
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-secret",
+            "GEOCODER_URL": "",
+            "TILES_URL": "",
+            "RATELIMIT_ENABLED": False,
+            **config,
+        }
+    )
 
 
 @pytest.fixture(scope="session")

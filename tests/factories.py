@@ -1,8 +1,9 @@
 """Small builders for test rows (services where they exist, models otherwise)."""
+
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from planner.extensions import db
 from planner.models import Event, Group, Membership, User
@@ -35,7 +36,7 @@ def group(owner: User, *, lat: float = 30.25, lon: float = 120.15, interest: str
 
 def event(grp: Group, *, lat: float = 30.25, lon: float = 120.15, days: int = 7, **kw) -> Event:
     """A scheduled event of grp starting in `days` days."""
-    starts_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=days)
+    starts_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=days)
     e = Event(
         group_id=grp.id,
         title=kw.pop("title", f"Outing {next(_seq)}"),

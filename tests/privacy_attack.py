@@ -1,4 +1,5 @@
 """Synthetic routes from a known home and the two estimates an attacker makes from their visible ends."""
+
 from __future__ import annotations
 
 import math
@@ -34,15 +35,16 @@ def routes_from(lat: float, lon: float, rng: random.Random) -> list[list[tuple[f
 def _plane_m(lat0: float, lon0: float, points: list[tuple[float, float]]) -> np.ndarray:
     """(n, 2) metres east and north of (lat0, lon0), equirectangular (fine over a few km)."""
     lat_m = 111_320.0
-    return np.array([((lon - lon0) * lat_m * math.cos(math.radians(lat0)), (lat - lat0) * lat_m)
-                     for lat, lon in points])
+    return np.array(
+        [((lon - lon0) * lat_m * math.cos(math.radians(lat0)), (lat - lat0) * lat_m) for lat, lon in points]
+    )
 
 
 def circle_fit_miss_m(home: tuple[float, float], ends: list[tuple[float, float]]) -> float:
     """Distance from home to the centre of the least-squares circle through the ends (Kasa fit)."""
     xy = _plane_m(*home, ends)
     a = np.column_stack([2 * xy[:, 0], 2 * xy[:, 1], np.ones(len(xy))])
-    b = (xy ** 2).sum(axis=1)
+    b = (xy**2).sum(axis=1)
     (cx, cy, _), *_ = np.linalg.lstsq(a, b, rcond=None)
     return float(math.hypot(cx, cy))
 

@@ -1,4 +1,5 @@
 """The layering contracts in pyproject.toml hold (a wrong import fails the suite)."""
+
 import subprocess
 import sys
 from pathlib import Path

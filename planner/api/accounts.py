@@ -1,4 +1,5 @@
 """POST /users and POST /tokens."""
+
 from __future__ import annotations
 
 from flask import current_app, jsonify

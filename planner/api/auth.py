@@ -1,13 +1,14 @@
 """Bearer-token authentication for the API."""
+
 from __future__ import annotations
 
 from functools import wraps
 
 from flask import request
 
+from planner.errors import Unauthorized
 from planner.models import User
 from planner.services import accounts
-from planner.services.errors import Unauthorized
 
 
 def bearer_user() -> User | None:

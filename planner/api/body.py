@@ -1,9 +1,10 @@
 """Reading JSON request bodies."""
+
 from __future__ import annotations
 
 from flask import request
 
-from planner.services.errors import ServiceError
+from planner.errors import ServiceError
 
 
 def json_object() -> dict:

@@ -1,7 +1,6 @@
 """Discovery: GET /groups/nearby, /events/nearby, /routes/nearby and /events?bbox= (GeoJSON FeatureCollections)."""
-from __future__ import annotations
 
-from datetime import datetime, timezone
+from __future__ import annotations
 
 from flask import jsonify, request
 
@@ -10,15 +9,22 @@ from planner.api.openapi import op
 from planner.models.group import INTERESTS
 from planner.models.route import ACTIVITIES
 from planner.services import search, validation
+from planner.times import iso_utc
 
 DEFAULT_RADIUS_KM = 25.0
 DEFAULT_WITHIN_KM = 5.0
 
 _POINT = [("lat", "query", "number"), ("lon", "query", "number")]
 _PAGE = [("limit", "query", "integer"), ("offset", "query", "integer")]
-_EVENT_FILTERS = [("activity", "query", "string"), ("difficulty", "query", "string"), ("from", "query", "string"),
-                  ("to", "query", "string"), ("has_spots", "query", "boolean"),
-                  ("min_length_km", "query", "number"), ("max_length_km", "query", "number")]
+_EVENT_FILTERS = [
+    ("activity", "query", "string"),
+    ("difficulty", "query", "string"),
+    ("from", "query", "string"),
+    ("to", "query", "string"),
+    ("has_spots", "query", "boolean"),
+    ("min_length_km", "query", "number"),
+    ("max_length_km", "query", "number"),
+]
 _BBOX_DESCRIPTION = (
     f"Events in a map viewport, bbox=minlon,minlat,maxlon,maxlat (minlon > maxlon crosses the antimeridian). "
     f"Up to {search.MAX_PLAIN_FEATURES} matching events come back as plain Point features (properties id, title, "
@@ -35,33 +41,56 @@ def _with_description(operation: dict, description: str) -> dict:
 
 
 OPENAPI = {
-    "/groups/nearby": {"get": op("Public groups near a point, nearest first", 200, 400,
-                                 params=[*_POINT, ("radius_km", "query", "number"), ("interest", "query", "string"),
-                                         *_PAGE])},
-    "/events/nearby": {"get": op("Upcoming public events near a point, nearest first", 200, 400,
-                                 params=[*_POINT, ("radius_km", "query", "number"), *_EVENT_FILTERS, *_PAGE])},
-    "/routes/nearby": {"get": _with_description(
-        op("Routes whose line passes near a point, nearest first", 200, 400,
-           params=[*_POINT, ("within_km", "query", "number"), ("activity", "query", "string"), *_PAGE]),
-        "Matched by the whole line, not its start; each feature's geometry is the route's start point. "
-        "distance_m is the spheroidal closest approach; along_m is measured on the spheroid along the line "
-        "from its start to the closest point.")},
-    "/events": {"get": _with_description(
-        op("Events in a map viewport (plain or grid-clustered)", 200, 400,
-           params=[("bbox", "query", "string"), ("zoom", "query", "integer"), *_EVENT_FILTERS]),
-        _BBOX_DESCRIPTION)},
+    "/groups/nearby": {
+        "get": op(
+            "Public groups near a point, nearest first",
+            200,
+            400,
+            params=[*_POINT, ("radius_km", "query", "number"), ("interest", "query", "string"), *_PAGE],
+        )
+    },
+    "/events/nearby": {
+        "get": op(
+            "Upcoming public events near a point, nearest first",
+            200,
+            400,
+            params=[*_POINT, ("radius_km", "query", "number"), *_EVENT_FILTERS, *_PAGE],
+        )
+    },
+    "/routes/nearby": {
+        "get": _with_description(
+            op(
+                "Routes whose line passes near a point, nearest first",
+                200,
+                400,
+                params=[*_POINT, ("within_km", "query", "number"), ("activity", "query", "string"), *_PAGE],
+            ),
+            "Matched by the whole line, not its start; each feature's geometry is the route's start point. "
+            "distance_m is the spheroidal closest approach; along_m is measured on the spheroid along the line "
+            "from its start to the closest point.",
+        )
+    },
+    "/events": {
+        "get": _with_description(
+            op(
+                "Events in a map viewport (plain or grid-clustered)",
+                200,
+                400,
+                params=[("bbox", "query", "string"), ("zoom", "query", "integer"), *_EVENT_FILTERS],
+            ),
+            _BBOX_DESCRIPTION,
+        )
+    },
 }
-
-
-def _utc(moment: datetime) -> str:
-    """ISO 8601 in UTC with a Z."""
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _feature(lon: float, lat: float, properties: dict) -> dict:
     """A GeoJSON Point feature."""
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-            "properties": properties}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+        "properties": properties,
+    }
 
 
 def _collection(features: list[dict], **extra) -> dict:
@@ -76,9 +105,15 @@ def _page(args) -> tuple[int, int]:
 
 def event_properties(row: dict) -> dict:
     """The API properties of one event row."""
-    props = {"id": row["id"], "title": row["title"], "starts_at": _utc(row["starts_at"]),
-             "timezone": row["timezone"], "group_id": row["group_id"], "activity": row["activity"],
-             "spots_left": row["spots_left"]}
+    props = {
+        "id": row["id"],
+        "title": row["title"],
+        "starts_at": iso_utc(row["starts_at"]),
+        "timezone": row["timezone"],
+        "group_id": row["group_id"],
+        "activity": row["activity"],
+        "spots_left": row["spots_left"],
+    }
     if "distance_m" in row:
         props["distance_m"] = round(row["distance_m"], 1)
     return props
@@ -93,9 +128,24 @@ def groups_nearby():
     interest = validation.choice(args, "interest", INTERESTS)
     limit, offset = _page(args)
     rows = search.groups_nearby(lat, lon, radius_m, interest=interest, limit=limit, offset=offset)
-    return jsonify(_collection([_feature(r["lon"], r["lat"], {
-        "id": r["id"], "name": r["name"], "interest": r["interest"], "member_count": r["member_count"],
-        "distance_m": round(r["distance_m"], 1)}) for r in rows]))
+    return jsonify(
+        _collection(
+            [
+                _feature(
+                    r["lon"],
+                    r["lat"],
+                    {
+                        "id": r["id"],
+                        "name": r["name"],
+                        "interest": r["interest"],
+                        "member_count": r["member_count"],
+                        "distance_m": round(r["distance_m"], 1),
+                    },
+                )
+                for r in rows
+            ]
+        )
+    )
 
 
 @bp.get("/events/nearby")
@@ -119,9 +169,25 @@ def routes_nearby():
     activity = validation.choice(args, "activity", ACTIVITIES)
     limit, offset = _page(args)
     rows = search.routes_nearby(lat, lon, within_m, activity=activity, limit=limit, offset=offset)
-    return jsonify(_collection([_feature(r["start_lon"], r["start_lat"], {
-        "id": r["id"], "name": r["name"], "activity": r["activity"], "distance_m": round(r["distance_m"], 1),
-        "along_m": round(r["along_m"], 1), "length_m": round(r["length_m"], 1)}) for r in rows]))
+    return jsonify(
+        _collection(
+            [
+                _feature(
+                    r["start_lon"],
+                    r["start_lat"],
+                    {
+                        "id": r["id"],
+                        "name": r["name"],
+                        "activity": r["activity"],
+                        "distance_m": round(r["distance_m"], 1),
+                        "along_m": round(r["along_m"], 1),
+                        "length_m": round(r["length_m"], 1),
+                    },
+                )
+                for r in rows
+            ]
+        )
+    )
 
 
 @bp.get("/events")

@@ -1,10 +1,11 @@
 """The API's error shape: {"error": {"code", "message", "field"}}."""
+
 from __future__ import annotations
 
 from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from planner.services.errors import ServiceError
+from planner.errors import ServiceError
 
 HTTP_CODES = {
     400: "bad_request",

@@ -1,4 +1,5 @@
 """API: events — create, read, edit, cancel, RSVP, attendees, .ics and .gpx (see shared/API.md)."""
+
 from __future__ import annotations
 
 from flask import Response, jsonify, request, url_for
@@ -8,28 +9,59 @@ from planner.api.auth import bearer_user, token_required
 from planner.api.body import json_object
 from planner.api.openapi import ID, op
 from planner.services import calendar, events, rsvp
+from planner.times import iso_utc
 
 OPENAPI = {
     "/groups/{id}/events": {
-        "post": op("Create an outing (organisers, owner); starts_at/ends_at ISO 8601 with an offset (without "
-                   "one: local to the event's timezone); timezone defaults to the one at the start", 201, 400, 401, 403, 404, body="application/json", auth=True,
-                   params=[ID]),
+        "post": op(
+            "Create an outing (organisers, owner); starts_at/ends_at ISO 8601 with an offset (without "
+            "one: local to the event's timezone); timezone defaults to the one at the start",
+            201,
+            400,
+            401,
+            403,
+            404,
+            body="application/json",
+            auth=True,
+            params=[ID],
+        ),
         "get": op("A group's upcoming outings (?past=1 for past ones)", 200, 404, params=[ID]),
     },
     "/events/{id}": {
         "get": op("An outing", 200, 404, params=[ID]),
-        "patch": op("Edit an outing (organisers); raising capacity promotes from the waitlist, lowering it "
-                    "drops no one", 200, 400, 401, 403, 404, body="application/json", auth=True, params=[ID]),
+        "patch": op(
+            "Edit an outing (organisers); raising capacity promotes from the waitlist, lowering it drops no one",
+            200,
+            400,
+            401,
+            403,
+            404,
+            body="application/json",
+            auth=True,
+            params=[ID],
+        ),
     },
-    "/events/{id}/cancel": {"post": op("Cancel an outing (organisers)", 200, 401, 403, 404, 409, auth=True,
-                                       params=[ID])},
+    "/events/{id}/cancel": {
+        "post": op("Cancel an outing (organisers)", 200, 401, 403, 404, 409, auth=True, params=[ID])
+    },
     "/events/{id}/rsvp": {
-        "post": op("RSVP: going, or waitlisted with a position", 200, 400, 401, 403, 404, 409,
-                   body="application/json", auth=True, params=[ID]),
+        "post": op(
+            "RSVP: going, or waitlisted with a position",
+            200,
+            400,
+            401,
+            403,
+            404,
+            409,
+            body="application/json",
+            auth=True,
+            params=[ID],
+        ),
         "delete": op("Withdraw; the first on the waitlist moves up", 200, 401, 404, auth=True, params=[ID]),
     },
-    "/events/{id}/attendees": {"get": op("Who is going and waiting (group members)", 200, 401, 403, 404,
-                                         auth=True, params=[ID])},
+    "/events/{id}/attendees": {
+        "get": op("Who is going and waiting (group members)", 200, 401, 403, 404, auth=True, params=[ID])
+    },
     "/events/{id}.ics": {"get": op("iCalendar with LOCATION, GEO and URL", 200, 404, params=[ID])},
     "/events/{id}.gpx": {"get": op("The route plus the meeting points as waypoints", 200, 404, params=[ID])},
 }
@@ -47,7 +79,7 @@ def create_event(group_id: int):
 def group_events(group_id: int):
     """A group's outings."""
     items = events.group_events(group_id, bearer_user(), upcoming=request.args.get("past") != "1")
-    return jsonify(events=[{**e, "starts_at": events.iso_utc(e["starts_at"])} for e in items])
+    return jsonify(events=[{**e, "starts_at": iso_utc(e["starts_at"])} for e in items])
 
 
 @bp.get("/events/<int:event_id>")
@@ -99,12 +131,16 @@ def event_ics(event_id: int):
     """The outing as iCalendar."""
     url = url_for("events.show", event_id=event_id, _external=True)
     body = calendar.event_ics(event_id, bearer_user(), url)
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="event-{event_id}.ics"'})
+    return Response(
+        body, mimetype="text/calendar", headers={"Content-Disposition": f'attachment; filename="event-{event_id}.ics"'}
+    )
 
 
 @bp.get("/events/<int:event_id>.gpx")
 def event_gpx(event_id: int):
     """The outing as GPX."""
-    return Response(calendar.event_gpx(event_id, bearer_user()), mimetype="application/gpx+xml",
-                    headers={"Content-Disposition": f'attachment; filename="event-{event_id}.gpx"'})
+    return Response(
+        calendar.event_gpx(event_id, bearer_user()),
+        mimetype="application/gpx+xml",
+        headers={"Content-Disposition": f'attachment; filename="event-{event_id}.gpx"'},
+    )

@@ -1,4 +1,5 @@
 """API: groups — create, read, edit, join, leave, members, approvals and roles (see shared/API.md)."""
+
 from __future__ import annotations
 
 from flask import jsonify
@@ -11,26 +12,46 @@ from planner.services import groups, permissions
 
 USER_ID = ("user_id", "path", "integer")
 OPENAPI = {
-    "/groups": {"post": op("Create a group; the caller becomes its owner", 201, 400, 401, body="application/json",
-                           auth=True)},
+    "/groups": {
+        "post": op("Create a group; the caller becomes its owner", 201, 400, 401, body="application/json", auth=True)
+    },
     "/groups/{id}": {
         "get": op("A group (404 for private groups the caller is not an active member of)", 200, 404, params=[ID]),
-        "patch": op("Edit a group (owner, organisers)", 200, 400, 401, 403, 404, body="application/json",
-                    auth=True, params=[ID]),
+        "patch": op(
+            "Edit a group (owner, organisers)", 200, 400, 401, 403, 404, body="application/json", auth=True, params=[ID]
+        ),
     },
-    "/groups/{id}/join": {"post": op("Join: member at once, or pending for private groups", 200, 401, 404,
-                                     auth=True, params=[ID])},
-    "/groups/{id}/leave": {"post": op("Leave a group (the owner cannot)", 200, 401, 404, 409, auth=True,
-                                      params=[ID])},
+    "/groups/{id}/join": {
+        "post": op("Join: member at once, or pending for private groups", 200, 401, 404, auth=True, params=[ID])
+    },
+    "/groups/{id}/leave": {"post": op("Leave a group (the owner cannot)", 200, 401, 404, 409, auth=True, params=[ID])},
     "/groups/{id}/members": {"get": op("Active members; pending requests for organisers", 200, 404, params=[ID])},
     "/groups/{id}/members/{user_id}/approve": {
-        "post": op("Accept a pending request (owner, organisers)", 200, 401, 403, 404, auth=True,
-                   params=[ID, USER_ID])},
+        "post": op("Accept a pending request (owner, organisers)", 200, 401, 403, 404, auth=True, params=[ID, USER_ID])
+    },
     "/groups/{id}/members/{user_id}": {
-        "patch": op("Set a member's role: organiser, member, or owner to hand over (owner only)", 200, 400, 401,
-                    403, 404, 409, body="application/json", auth=True, params=[ID, USER_ID]),
-        "delete": op("Turn down a request or remove a member (owner, organisers)", 204, 401, 403, 404, 409,
-                     auth=True, params=[ID, USER_ID]),
+        "patch": op(
+            "Set a member's role: organiser, member, or owner to hand over (owner only)",
+            200,
+            400,
+            401,
+            403,
+            404,
+            409,
+            body="application/json",
+            auth=True,
+            params=[ID, USER_ID],
+        ),
+        "delete": op(
+            "Turn down a request or remove a member (owner, organisers)",
+            204,
+            401,
+            403,
+            404,
+            409,
+            auth=True,
+            params=[ID, USER_ID],
+        ),
     },
 }
 

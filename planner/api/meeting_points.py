@@ -1,4 +1,5 @@
 """API: meeting points, fair-point suggestions and the opt-in home area (see shared/API.md)."""
+
 from __future__ import annotations
 
 from flask import jsonify
@@ -11,21 +12,53 @@ from planner.services import meeting_points, suggestions
 
 OPENAPI = {
     "/events/{id}/meeting-points": {
-        "post": op("Add a meeting point by lat/lon or by place name (organisers); snapped to the route",
-                   201, 400, 401, 403, 404, body="application/json", auth=True, params=[ID]),
+        "post": op(
+            "Add a meeting point by lat/lon or by place name (organisers); snapped to the route",
+            201,
+            400,
+            401,
+            403,
+            404,
+            body="application/json",
+            auth=True,
+            params=[ID],
+        ),
         "get": op("Meeting points ordered along the route (or by meet_at)", 200, 404, params=[ID]),
     },
     "/meeting-points/{id}": {
-        "patch": op("Change a meeting point (organisers)", 200, 400, 401, 403, 404, body="application/json",
-                    auth=True, params=[ID]),
+        "patch": op(
+            "Change a meeting point (organisers)",
+            200,
+            400,
+            401,
+            403,
+            404,
+            body="application/json",
+            auth=True,
+            params=[ID],
+        ),
         "delete": op("Remove a meeting point (organisers)", 204, 401, 403, 404, auth=True, params=[ID]),
     },
     "/events/{id}/meeting-points/suggestions": {
-        "get": op("Route start, end and the fair point for the people going (organisers)", 200, 401, 403, 404,
-                  auth=True, params=[ID])},
+        "get": op(
+            "Route start, end and the fair point for the people going (organisers)",
+            200,
+            401,
+            403,
+            404,
+            auth=True,
+            params=[ID],
+        )
+    },
     "/users/me/home-area": {
-        "put": op("Opt in to share a home area, stored coarsened to ~1 km and never shown", 200, 400, 401,
-                  body="application/json", auth=True),
+        "put": op(
+            "Opt in to share a home area, stored coarsened to ~1 km and never shown",
+            200,
+            400,
+            401,
+            body="application/json",
+            auth=True,
+        ),
         "delete": op("Opt out and forget the home area", 204, 401, auth=True),
     },
 }

@@ -1,4 +1,5 @@
 """GET /openapi.json: the API described as OpenAPI 3.1, built from small path tables."""
+
 from __future__ import annotations
 
 from flask import jsonify

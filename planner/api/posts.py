@@ -1,4 +1,5 @@
 """API: discussion threads of events and groups (see shared/API.md)."""
+
 from __future__ import annotations
 
 from flask import jsonify, request
@@ -12,18 +13,30 @@ from planner.services import discussion
 PAGE = ("page", "query", "integer")
 OPENAPI = {
     f"/{kind}s/{{id}}/posts": {
-        "get": op(f"A page of the {kind}'s thread: top-level posts with their replies", 200, 400, 404,
-                  params=[ID, PAGE]),
-        "post": op("Post or reply (Markdown; members of the group)", 201, 400, 401, 403, 404,
-                   body="application/json", auth=True, params=[ID]),
+        "get": op(
+            f"A page of the {kind}'s thread: top-level posts with their replies", 200, 400, 404, params=[ID, PAGE]
+        ),
+        "post": op(
+            "Post or reply (Markdown; members of the group)",
+            201,
+            400,
+            401,
+            403,
+            404,
+            body="application/json",
+            auth=True,
+            params=[ID],
+        ),
     }
     for kind in ("event", "group")
 }
 OPENAPI["/posts/{id}"] = {
-    "patch": op("Edit your post (marked edited)", 200, 400, 401, 403, 404, body="application/json", auth=True,
-                params=[ID]),
-    "delete": op("Delete a post (author, or the group's organisers); replies stay", 204, 401, 403, 404, auth=True,
-                 params=[ID]),
+    "patch": op(
+        "Edit your post (marked edited)", 200, 400, 401, 403, 404, body="application/json", auth=True, params=[ID]
+    ),
+    "delete": op(
+        "Delete a post (author, or the group's organisers); replies stay", 204, 401, 403, 404, auth=True, params=[ID]
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """The token owner's privacy zones: list, add, delete."""
+
 from __future__ import annotations
 
 from flask import jsonify
@@ -12,13 +13,19 @@ from planner.services import privacy
 OPENAPI = {
     "/me/privacy-zones": {
         "get": op("Your privacy zones", 200, 401, auth=True),
-        "post": op("Add a privacy zone {lat, lon, radius_m (200-1000), name?}: others then see your routes "
-                   "without the parts around it. The answer's outings_starting_inside lists upcoming outings on "
-                   "your routes whose start is hidden by it (zones do not move starts)", 201, 400, 401, 409,
-                   body="application/json", auth=True),
+        "post": op(
+            "Add a privacy zone {lat, lon, radius_m (200-1000), name?}: others then see your routes "
+            "without the parts around it. The answer's outings_starting_inside lists upcoming outings on "
+            "your routes whose start is hidden by it (zones do not move starts)",
+            201,
+            400,
+            401,
+            409,
+            body="application/json",
+            auth=True,
+        ),
     },
-    "/me/privacy-zones/{id}": {"delete": op("Remove one of your privacy zones", 204, 401, 404, auth=True,
-                                            params=[ID])},
+    "/me/privacy-zones/{id}": {"delete": op("Remove one of your privacy zones", 204, 401, 404, auth=True, params=[ID])},
 }
 
 

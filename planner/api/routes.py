@@ -1,4 +1,5 @@
 """API endpoints for GPX routes: upload, read, GeoJSON and GPX export."""
+
 from __future__ import annotations
 
 import json
@@ -9,15 +10,17 @@ from planner.api import bp
 from planner.api.auth import bearer_user, token_required
 from planner.api.openapi import ID, op
 from planner.downloads import attachment
+from planner.errors import ServiceError
 from planner.services import routes
-from planner.services.errors import ServiceError
 
 OPENAPI = {
-    "/routes": {"post": op("Upload a GPX 1.0/1.1 file as a route", 201, 400, 401, 413,
-                           body="multipart/form-data", auth=True)},
+    "/routes": {
+        "post": op("Upload a GPX 1.0/1.1 file as a route", 201, 400, 401, 413, body="multipart/form-data", auth=True)
+    },
     "/routes/{id}": {"get": op("A route with its stats", 200, 404, params=[ID])},
-    "/routes/{id}.geojson": {"get": op("The route as a GeoJSON Feature (LineString, elevation as 3rd coordinate)",
-                                       200, 404, params=[ID])},
+    "/routes/{id}.geojson": {
+        "get": op("The route as a GeoJSON Feature (LineString, elevation as 3rd coordinate)", 200, 404, params=[ID])
+    },
     "/routes/{id}.gpx": {"get": op("The route as a GPX 1.1 document", 200, 404, params=[ID])},
 }
 
@@ -36,8 +39,13 @@ def upload_route():
     if upload is None:
         raise ServiceError("invalid_gpx", "Send the GPX file as the multipart form field 'file'.", "file")
     group_id = request.form.get("group_id", type=int)
-    route = routes.import_gpx(bearer_user().id, upload.read(), name=request.form.get("name"),
-                              activity=request.form.get("activity"), group_id=group_id)
+    route = routes.import_gpx(
+        bearer_user().id,
+        upload.read(),
+        name=request.form.get("name"),
+        activity=request.form.get("activity"),
+        group_id=group_id,
+    )
     return jsonify(routes.route_dict(route, route.owner_id)), 201
 
 

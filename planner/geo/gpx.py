@@ -21,8 +21,9 @@ import importlib.metadata
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pyexpat import ExpatError, ParserCreate, errors as expat_errors
+from datetime import UTC, datetime
+from pyexpat import ExpatError, ParserCreate
+from pyexpat import errors as expat_errors
 
 GPX10_NS = "http://www.topografix.com/GPX/1/0"
 GPX11_NS = "http://www.topografix.com/GPX/1/1"
@@ -33,7 +34,7 @@ _MAX_ABS_ELE_M = 100_000.0
 _SAFE_ENCODINGS = re.compile(r"utf-8|utf-16(-le|-be)?|ascii|iso8859-\d+|cp125\d")
 _XML_DECL_ENCODING = re.compile(r"<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._\-]{0,39})[\"']")
 _PROLOG_SKIP = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
-UTC = timezone.utc
+UTC = UTC
 _NOT_XML = "This is not an XML document (a GPX file starts with '<?xml' or '<gpx')."
 _DECLARATION_REFUSED = (
     "The file contains a DOCTYPE or ENTITY declaration, which GPX files never need; refused for safety."
@@ -135,8 +136,13 @@ def _require_safe_lxml() -> None:
 def _document_encoding(data: bytes) -> tuple[str, int]:
     """(Python codec, offset of the first character) as expat finds them: BOM, UTF-16 sniffing, XML declaration."""
     codec, offset, sniffed = "utf-8", 0, True
-    for start, found, skip in ((codecs.BOM_UTF8, "utf-8", 3), (b"\xff\xfe", "utf-16-le", 2),
-                               (b"\xfe\xff", "utf-16-be", 2), (b"<\x00", "utf-16-le", 0), (b"\x00<", "utf-16-be", 0)):
+    for start, found, skip in (
+        (codecs.BOM_UTF8, "utf-8", 3),
+        (b"\xff\xfe", "utf-16-le", 2),
+        (b"\xfe\xff", "utf-16-be", 2),
+        (b"<\x00", "utf-16-le", 0),
+        (b"\x00<", "utf-16-be", 0),
+    ):
         if data.startswith(start):
             codec, offset = found, skip
             break

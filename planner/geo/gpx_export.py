@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timezone
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Iterable, Sequence
 
 from planner.geo.gpx import GPX11_NS, Segment, Waypoint
 
-UTC = timezone.utc
+UTC = UTC
 # Characters XML 1.0 cannot carry; dropped from names and descriptions.
 _NOT_XML_CHARS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

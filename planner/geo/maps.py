@@ -216,9 +216,7 @@ def _new_map(location: tuple[float, float] | None, zoom: int, tiles: Tiles, heig
     m = folium.Map(location=location, zoom_start=zoom, tiles=None, height=height, control_scale=True)
     m.options["max_zoom"] = config.max_zoom if config else _MAX_ZOOM_WITHOUT_TILES
     if config:
-        folium.TileLayer(
-            tiles=config.url, attr=config.attribution, max_zoom=config.max_zoom, name="tiles"
-        ).add_to(m)
+        folium.TileLayer(tiles=config.url, attr=config.attribution, max_zoom=config.max_zoom, name="tiles").add_to(m)
     m.add_child(_ContentSupport())
     return m
 
@@ -323,9 +321,7 @@ def _add_meeting_point(m: folium.Map, point: Mapping[str, Any]) -> None:
     _popup(marker, point["name"], [f"Meeting point {number}", *_note_lines(point.get("notes"))])
 
 
-def point_map(
-    lat: float, lon: float, *, label: str, zoom: int = 12, tiles: Tiles = "OpenStreetMap"
-) -> folium.Map:
+def point_map(lat: float, lon: float, *, label: str, zoom: int = 12, tiles: Tiles = "OpenStreetMap") -> folium.Map:
     """A small map with one marker (a group's home area)."""
     m = _new_map((_finite(lat), _finite(lon)), zoom, tiles, height="260px")
     _tooltip(_dot(lat, lon, "event").add_to(m), label, direction="top")
@@ -337,8 +333,9 @@ def zones_map(zones: Iterable[Mapping[str, Any]], *, tiles: Tiles = "OpenStreetM
     zones = list(zones)
     m = _new_map((20.0, 0.0), 2, tiles, height="360px")
     for zone in zones:
-        circle = folium.Circle((_finite(zone["lat"]), _finite(zone["lon"])), radius=float(zone["radius_m"]),
-                               **_ZONE_STYLE).add_to(m)
+        circle = folium.Circle(
+            (_finite(zone["lat"]), _finite(zone["lon"])), radius=float(zone["radius_m"]), **_ZONE_STYLE
+        ).add_to(m)
         _tooltip(circle, zone["name"] or "Privacy zone", direction="top")
     if zones:
         _fit(m, [(zone["lat"], zone["lon"]) for zone in zones], max_zoom=14)

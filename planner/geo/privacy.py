@@ -12,6 +12,7 @@ cut's edge (the crossing is found by bisection on the geodesic distance). Long s
 cut are first split into steps of at most ``DENSIFY_STEP_M`` so a sparse track cannot cross a zone
 between two visible points. Waypoints inside a cut are dropped.
 """
+
 from __future__ import annotations
 
 import math
@@ -67,8 +68,12 @@ def redact(track: ParsedTrack, cuts: list[Cut]) -> ParsedTrack:
     if not cuts:
         return track
     segments = [piece for segment in track.segments for piece in _visible_pieces(segment, cuts)]
-    return ParsedTrack(name=track.name, description=track.description, segments=segments,
-                       waypoints=visible_waypoints(track.waypoints, cuts))
+    return ParsedTrack(
+        name=track.name,
+        description=track.description,
+        segments=segments,
+        waypoints=visible_waypoints(track.waypoints, cuts),
+    )
 
 
 def _near_steps(segment: Segment, cuts: list[Cut]) -> tuple[np.ndarray, np.ndarray]:

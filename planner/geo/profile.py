@@ -7,10 +7,10 @@ Content-Security-Policy without ``style-src 'unsafe-inline'`` still allows.
 from __future__ import annotations
 
 import math
-from itertools import groupby
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
+from itertools import groupby
 
 _MARGIN_LEFT, _MARGIN_RIGHT, _MARGIN_TOP, _MARGIN_BOTTOM = 52, 14, 20, 28
 _FLAT_PAD_M = 10.0

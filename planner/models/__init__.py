@@ -1,4 +1,5 @@
 """Every model, imported so the metadata is complete."""
+
 from planner.models.discussion import Post
 from planner.models.event import Event, Rsvp
 from planner.models.group import Group, Membership

@@ -1,5 +1,6 @@
 """Column types and helpers shared by the models."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from geoalchemy2 import Geography
 from sqlalchemy import DateTime, func
@@ -15,7 +16,7 @@ GeoMultiLineZNoIndex = Geography(geometry_type="MULTILINESTRINGZ", srid=4326, sp
 
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def created_at_column():

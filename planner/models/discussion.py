@@ -1,4 +1,5 @@
 """Discussion posts hanging off an event or a group."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Interest groups and their memberships."""
+
 from __future__ import annotations
 
 from datetime import datetime

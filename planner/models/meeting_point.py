@@ -1,4 +1,5 @@
 """Meeting points of an event, placed along its route."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Privacy zones: places a user hides from what others see of their routes."""
+
 from __future__ import annotations
 
 from datetime import datetime

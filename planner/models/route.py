@@ -1,4 +1,5 @@
 """GPX routes: the full line with elevation, a light display line, stats and the original file."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,7 +9,15 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models._types import GeoLineZ, GeoLineZNoIndex, GeoMultiLineZ, GeoMultiLineZNoIndex, GeoPoint, GeoPointNoIndex, created_at_column
+from planner.models._types import (
+    GeoLineZ,
+    GeoLineZNoIndex,
+    GeoMultiLineZ,
+    GeoMultiLineZNoIndex,
+    GeoPoint,
+    GeoPointNoIndex,
+    created_at_column,
+)
 from planner.models.group import Group, in_list
 from planner.models.user import User
 

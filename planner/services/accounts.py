@@ -1,17 +1,18 @@
 """Registration, password log-in and API bearer tokens."""
+
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from planner.errors import Conflict, ServiceError, Unauthorized
 from planner.extensions import db
 from planner.models import ApiToken, User
-from planner.services.errors import Conflict, ServiceError, Unauthorized
 
 MIN_PASSWORD_CHARS = 8
 # Compared against when the email is unknown, so a miss costs as much time as a wrong password.
@@ -74,7 +75,7 @@ def _digest(token: str) -> str:
 def issue_token(user: User, ttl_days: int) -> tuple[str, datetime]:
     """A new bearer token for user and its expiry; the plain token is returned once and never stored."""
     token = secrets.token_urlsafe(32)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     expires_at = now + timedelta(days=ttl_days)
     db.session.add(ApiToken(user_id=user.id, token_sha256=_digest(token), created_at=now, expires_at=expires_at))
     db.session.commit()

@@ -1,16 +1,16 @@
 """An event as iCalendar (RFC 5545) and as GPX (the route plus the meeting points as waypoints)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
-
 from geoalchemy2.shape import to_shape
-from icalendar import Calendar, Event as IcsEvent, vGeo
+from icalendar import Calendar, vGeo
+from icalendar import Event as IcsEvent
 
 from planner.geo import gpx, gpx_export
 from planner.models import Event, User
 from planner.services import meeting_points, routes
 from planner.services.events import visible_event
+from planner.times import in_zone, now_utc
 
 
 def _location(event: Event) -> tuple[str, float, float]:
@@ -26,13 +26,12 @@ def _location(event: Event) -> tuple[str, float, float]:
 def event_ics(event_id: int, user: User | None, event_url: str) -> bytes:
     """The event as a one-event VCALENDAR: DTSTART/DTEND in its timezone, LOCATION, GEO and URL."""
     event = visible_event(event_id, user)
-    zone = ZoneInfo(event.timezone)
     location, lat, lon = _location(event)
     item = IcsEvent()
     item.add("uid", f"event-{event.id}@planner")
-    item.add("dtstamp", datetime.now(timezone.utc))
-    item.add("dtstart", event.starts_at.astimezone(zone))
-    item.add("dtend", event.ends_at.astimezone(zone))
+    item.add("dtstamp", now_utc())
+    item.add("dtstart", in_zone(event.starts_at, event.timezone))
+    item.add("dtend", in_zone(event.ends_at, event.timezone))
     item.add("summary", event.title)
     item.add("description", event.description or "")
     item.add("location", location)
@@ -55,8 +54,11 @@ def _waypoints(event: Event, with_start: bool) -> list[gpx.Waypoint]:
         out.append(gpx.Waypoint(lat=start.y, lon=start.x, ele_m=None, name="Start", description=event.title))
     for number, point in enumerate(meeting_points.ordered(event.id), start=1):
         where = to_shape(point.point)
-        out.append(gpx.Waypoint(lat=where.y, lon=where.x, ele_m=None, name=f"{number}. {point.name}",
-                                description=point.notes or None))
+        out.append(
+            gpx.Waypoint(
+                lat=where.y, lon=where.x, ele_m=None, name=f"{number}. {point.name}", description=point.notes or None
+            )
+        )
     return out
 
 
@@ -67,5 +69,6 @@ def event_gpx(event_id: int, user: User | None) -> bytes:
     route = routes.visible_route(event.route, viewer_id)
     if route is not None:
         return routes.route_gpx(route, viewer_id, _waypoints(event, with_start=False))
-    return gpx_export.build_gpx(event.title, [], _waypoints(event, with_start=True),
-                                description=event.description or None)
+    return gpx_export.build_gpx(
+        event.title, [], _waypoints(event, with_start=True), description=event.description or None
+    )

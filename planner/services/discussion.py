@@ -5,17 +5,19 @@ cut in two. Deleting a post leaves a tombstone (no author, no text) that keeps i
 Posting needs active membership of the group; authors edit and delete their own posts; the
 group's organisers and owner may remove any post in it.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from planner.errors import Forbidden, NotFound, ServiceError
 from planner.extensions import db
 from planner.models import Event, Group, Post, User
 from planner.services import groups, permissions
-from planner.services.errors import Forbidden, NotFound, ServiceError
 from planner.services.markdown import render_markdown
+from planner.times import iso_utc
 
 PAGE_SIZE = 20
 MAX_BODY_CHARS = 10_000
@@ -39,24 +41,34 @@ def _thread_clause(where: dict):
 
 def post_dict(post: Post) -> dict:
     """The API's post object; a deleted post shows no author and no text."""
-    from planner.services.events import iso_utc
-
     deleted = post.deleted_at is not None
-    author = None if deleted or post.author is None else {"id": post.author.id,
-                                                           "display_name": post.author.display_name}
-    return {"id": post.id, "parent_id": post.parent_id, "author": author,
-            "body_html": "" if deleted else post.body_html, "created_at": iso_utc(post.created_at),
-            "edited_at": iso_utc(post.edited_at), "deleted": deleted}
+    author = (
+        None if deleted or post.author is None else {"id": post.author.id, "display_name": post.author.display_name}
+    )
+    return {
+        "id": post.id,
+        "parent_id": post.parent_id,
+        "author": author,
+        "body_html": "" if deleted else post.body_html,
+        "created_at": iso_utc(post.created_at),
+        "edited_at": iso_utc(post.edited_at),
+        "deleted": deleted,
+    }
 
 
 def list_posts(kind: str, thread_id: int, user: User | None, page=1) -> dict:
     """{posts: [...], next_page}: one page of top-level posts, each followed by its replies, depth first."""
     page = _page(page)
     _group, where = thread_group(kind, thread_id, user)
-    roots = list(db.session.scalars(
-        select(Post).where(_thread_clause(where), Post.parent_id.is_(None))
-        .order_by(Post.created_at, Post.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
-    ))
+    roots = list(
+        db.session.scalars(
+            select(Post)
+            .where(_thread_clause(where), Post.parent_id.is_(None))
+            .order_by(Post.created_at, Post.id)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE + 1)
+        )
+    )
     more = len(roots) > PAGE_SIZE
     roots = roots[:PAGE_SIZE]
     children: dict[int, list[Post]] = {}
@@ -78,10 +90,13 @@ def _replies_under(root_ids: list[int]) -> list[Post]:
         return []
     tree = select(Post.id).where(Post.id.in_(root_ids)).cte("tree", recursive=True)
     tree = tree.union_all(select(Post.id).where(Post.parent_id == tree.c.id))
-    return list(db.session.scalars(
-        select(Post).where(Post.id.in_(select(tree.c.id)), Post.parent_id.is_not(None))
-        .order_by(Post.created_at, Post.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(Post.id.in_(select(tree.c.id)), Post.parent_id.is_not(None))
+            .order_by(Post.created_at, Post.id)
+        )
+    )
 
 
 def _page(value) -> int:
@@ -139,7 +154,7 @@ def edit_post(post_id: int, user: User | None, body) -> Post:
     if post.author_id != user.id:
         raise Forbidden("author_only", "Only the author may edit a post.")
     post.body_md, post.body_html = _body(body)
-    post.edited_at = datetime.now(timezone.utc)
+    post.edited_at = datetime.now(UTC)
     db.session.commit()
     return post
 
@@ -159,7 +174,7 @@ def delete_post(post_id: int, user: User | None) -> None:
     post, group = _visible_post(post_id, user)
     if post.author_id != user.id and not permissions.is_staff(group.id, user):
         raise Forbidden("forbidden", "Only the author or the group's organisers may remove a post.")
-    post.deleted_at = datetime.now(timezone.utc)
+    post.deleted_at = datetime.now(UTC)
     post.body_md, post.body_html = "", ""
     db.session.commit()
 

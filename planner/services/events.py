@@ -1,62 +1,35 @@
 """Events (outings): create, edit, cancel, read; times are stored in UTC with the event's IANA timezone."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
+from datetime import datetime
 
 from geoalchemy2.functions import ST_X, ST_Y
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
+from planner.errors import Conflict, NotFound, ServiceError
 from planner.extensions import db
 from planner.models import Event, Group, Route, Rsvp, User
 from planner.models.event import DIFFICULTIES
 from planner.models.route import ACTIVITIES
 from planner.services import groups, permissions, routes
-from planner.services.errors import Conflict, NotFound, ServiceError
+from planner.times import clean_timezone, iso_utc, local_naive, local_text, parse_instant, timezone_at
 
 MAX_CAPACITY = 10_000
-EVENT_FIELDS = ("title", "description", "starts_at", "ends_at", "timezone", "capacity", "activity",
-                "difficulty", "lat", "lon", "route_id")
-
-
-@lru_cache(maxsize=1)
-def _finder():
-    """The offline timezone polygon finder, loaded once per process."""
-    from timezonefinder import TimezoneFinder
-
-    return TimezoneFinder()
-
-
-def timezone_at(lat: float, lon: float) -> str:
-    """The IANA timezone at a point (offline lookup), or "UTC" at sea."""
-    return _finder().timezone_at(lat=lat, lng=lon) or "UTC"
-
-
-def clean_timezone(value) -> str:
-    """An IANA timezone name; 400 otherwise."""
-    if not isinstance(value, str) or value not in available_timezones():
-        raise ServiceError("invalid_timezone", "'timezone' must be an IANA name such as Europe/Berlin.", "timezone")
-    return value
-
-
-def parse_instant(value, field: str, tz_name: str) -> datetime:
-    """An aware UTC datetime from ISO 8601 text or a datetime; times without an offset are local to tz_name."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise ServiceError("invalid_time", f"'{field}' must be ISO 8601, e.g. 2026-12-05T08:30:00+08:00.",
-                               field) from None
-    if not isinstance(value, datetime):
-        raise ServiceError("invalid_time", f"'{field}' is required (ISO 8601 with an offset).", field)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(tz_name))
-    try:
-        return value.astimezone(timezone.utc)
-    except OverflowError:
-        raise ServiceError("invalid_time", f"'{field}' is out of range.", field) from None
+EVENT_FIELDS = (
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "capacity",
+    "activity",
+    "difficulty",
+    "lat",
+    "lon",
+    "route_id",
+)
 
 
 def _clean_capacity(value) -> int:
@@ -104,8 +77,9 @@ def _place(data: dict, current: Event | None, route: Route | None) -> tuple[floa
 
 def _columns(data: dict, group: Group, user: User, current: Event | None) -> dict:
     """Validated event columns from data (all of them for a new event, the keys present for an edit)."""
-    route = _attachable_route(data.get("route_id"), group, user, current) if "route_id" in data or current is None \
-        else None
+    route = (
+        _attachable_route(data.get("route_id"), group, user, current) if "route_id" in data or current is None else None
+    )
     place = _place(data, current, route)
     out: dict = {} if place is None else {"start": groups.point_wkt(*place)}
     if "route_id" in data or current is None:
@@ -120,13 +94,13 @@ def _columns(data: dict, group: Group, user: User, current: Event | None) -> dic
     if "title" in data or current is None:
         out["title"] = groups.clean_text(data.get("title"), "title", max_chars=200)
     if "description" in data or current is None:
-        out["description"] = groups.clean_text(data.get("description"), "description", max_chars=10_000,
-                                               required=False)
+        out["description"] = groups.clean_text(data.get("description"), "description", max_chars=10_000, required=False)
     if "capacity" in data or current is None:
         out["capacity"] = _clean_capacity(data.get("capacity"))
     if "activity" in data or current is None:
-        out["activity"] = _choice(data.get("activity") or (route.activity if route else "hiking"), "activity",
-                                  ACTIVITIES)
+        out["activity"] = _choice(
+            data.get("activity") or (route.activity if route else "hiking"), "activity", ACTIVITIES
+        )
     if "difficulty" in data:
         out["difficulty"] = _choice(data["difficulty"], "difficulty", DIFFICULTIES) if data["difficulty"] else None
     return out
@@ -204,38 +178,35 @@ def cancel_event(event_id: int, user: User | None) -> Event:
 def attachable_routes(group_id: int, user_id: int) -> list[dict]:
     """{id, name} of the routes an organiser may attach: the group's and their own, newest first."""
     rows = db.session.execute(
-        select(Route.id, Route.name).where((Route.group_id == group_id) | (Route.owner_id == user_id))
-        .order_by(Route.created_at.desc(), Route.id.desc()).limit(200)
+        select(Route.id, Route.name)
+        .where((Route.group_id == group_id) | (Route.owner_id == user_id))
+        .order_by(Route.created_at.desc(), Route.id.desc())
+        .limit(200)
     ).all()
     return [{"id": r.id, "name": r.name} for r in rows]
 
 
 def form_values(event: Event) -> dict:
     """An event's fields as the edit form shows them: times local to the event's timezone, without offset."""
-    zone, start = ZoneInfo(event.timezone), to_shape(event.start)
+    start = to_shape(event.start)
     return {
-        "title": event.title, "description": event.description, "timezone": event.timezone,
-        "starts_at": event.starts_at.astimezone(zone).replace(tzinfo=None),
-        "ends_at": event.ends_at.astimezone(zone).replace(tzinfo=None),
-        "capacity": event.capacity, "activity": event.activity, "difficulty": event.difficulty or "",
-        "route_id": str(event.route_id or ""), "lat": f"{start.y:.6f}", "lon": f"{start.x:.6f}",
+        "title": event.title,
+        "description": event.description,
+        "timezone": event.timezone,
+        "starts_at": local_naive(event.starts_at, event.timezone),
+        "ends_at": local_naive(event.ends_at, event.timezone),
+        "capacity": event.capacity,
+        "activity": event.activity,
+        "difficulty": event.difficulty or "",
+        "route_id": str(event.route_id or ""),
+        "lat": f"{start.y:.6f}",
+        "lon": f"{start.x:.6f}",
     }
 
 
 def local_texts(event: Event) -> dict:
     """{"starts", "ends"}: human local times of an event in its timezone."""
     return {"starts": local_text(event.starts_at, event.timezone), "ends": local_text(event.ends_at, event.timezone)}
-
-
-def iso_utc(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a Z."""
-    return None if moment is None else moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def local_text(moment: datetime, tz_name: str) -> str:
-    """A human local time such as "Sat 05 Dec 2026, 08:30 CST"."""
-    local = moment.astimezone(ZoneInfo(tz_name))
-    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
 
 
 def event_dict(event: Event, user: User | None) -> dict:
@@ -245,11 +216,22 @@ def event_dict(event: Event, user: User | None) -> dict:
     start = to_shape(event.start)
     counts = rsvp.counts(event.id)
     return {
-        "id": event.id, "group_id": event.group_id, "title": event.title, "description": event.description,
-        "starts_at": iso_utc(event.starts_at), "ends_at": iso_utc(event.ends_at), "timezone": event.timezone,
-        "capacity": event.capacity, "going_count": counts["going"], "waitlist_count": counts["waitlisted"],
-        "spots_left": max(event.capacity - counts["going"], 0), "activity": event.activity,
-        "difficulty": event.difficulty, "lat": start.y, "lon": start.x, "status": event.status,
+        "id": event.id,
+        "group_id": event.group_id,
+        "title": event.title,
+        "description": event.description,
+        "starts_at": iso_utc(event.starts_at),
+        "ends_at": iso_utc(event.ends_at),
+        "timezone": event.timezone,
+        "capacity": event.capacity,
+        "going_count": counts["going"],
+        "waitlist_count": counts["waitlisted"],
+        "spots_left": max(event.capacity - counts["going"], 0),
+        "activity": event.activity,
+        "difficulty": event.difficulty,
+        "lat": start.y,
+        "lon": start.x,
+        "status": event.status,
         "route": _route_seen(event, user),
         "meeting_points": meeting_points.list_dicts(event, user),
         "my_rsvp": rsvp.my_rsvp(event.id, user),
@@ -279,9 +261,16 @@ def _summary(event: Event) -> dict:
     from planner.services import rsvp
 
     going = rsvp.counts(event.id)["going"]
-    return {"id": event.id, "title": event.title, "starts_at": event.starts_at, "status": event.status,
-            "starts_at_text": local_text(event.starts_at, event.timezone), "activity": event.activity,
-            "spots_left": max(event.capacity - going, 0), "going_count": going}
+    return {
+        "id": event.id,
+        "title": event.title,
+        "starts_at": event.starts_at,
+        "status": event.status,
+        "starts_at_text": local_text(event.starts_at, event.timezone),
+        "activity": event.activity,
+        "spots_left": max(event.capacity - going, 0),
+        "going_count": going,
+    }
 
 
 def upcoming_events(limit: int = 20) -> list[dict]:
@@ -291,10 +280,19 @@ def upcoming_events(limit: int = 20) -> list[dict]:
     )
     rows = db.session.execute(
         select(
-            Event.id, Event.title, Event.starts_at, Event.timezone, Event.capacity, Event.activity,
-            Event.difficulty, Group.id.label("group_id"), Group.name.label("group_name"),
-            ST_Y(func.geometry(Event.start)).label("lat"), ST_X(func.geometry(Event.start)).label("lon"),
-            *routes.public_numbers(), going.label("going_count"),
+            Event.id,
+            Event.title,
+            Event.starts_at,
+            Event.timezone,
+            Event.capacity,
+            Event.activity,
+            Event.difficulty,
+            Group.id.label("group_id"),
+            Group.name.label("group_name"),
+            ST_Y(func.geometry(Event.start)).label("lat"),
+            ST_X(func.geometry(Event.start)).label("lon"),
+            *routes.public_numbers(),
+            going.label("going_count"),
         )
         .join(Group, Group.id == Event.group_id)
         .outerjoin(Route, Route.id == Event.route_id)
@@ -308,9 +306,17 @@ def upcoming_events(limit: int = 20) -> list[dict]:
 def _event_row(row) -> dict:
     """A template-ready dict for one upcoming-event row."""
     return {
-        "id": row.id, "title": row.title, "starts_at": row.starts_at,
-        "starts_at_text": local_text(row.starts_at, row.timezone), "activity": row.activity,
-        "difficulty": row.difficulty, "group_id": row.group_id, "group_name": row.group_name,
-        "lat": row.lat, "lon": row.lon, "length_m": row.length_m, "ascent_m": row.ascent_m,
+        "id": row.id,
+        "title": row.title,
+        "starts_at": row.starts_at,
+        "starts_at_text": local_text(row.starts_at, row.timezone),
+        "activity": row.activity,
+        "difficulty": row.difficulty,
+        "group_id": row.group_id,
+        "group_name": row.group_name,
+        "lat": row.lat,
+        "lon": row.lon,
+        "length_m": row.length_m,
+        "ascent_m": row.ascent_m,
         "spots_left": max(row.capacity - row.going_count, 0),
     }

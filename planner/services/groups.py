@@ -1,4 +1,5 @@
 """Groups: create and edit, join and leave, approval queue, roles, member list."""
+
 from __future__ import annotations
 
 import math
@@ -6,11 +7,11 @@ import math
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
+from planner.errors import Conflict, NotFound, ServiceError
 from planner.extensions import db
 from planner.models import Group, Membership, User
 from planner.models.group import INTERESTS, VISIBILITIES
 from planner.services import permissions
-from planner.services.errors import Conflict, NotFound, ServiceError
 
 MAX_DESCRIPTION_CHARS = 5000
 
@@ -194,17 +195,21 @@ def group_dict(group: Group, user: User | None) -> dict:
     row = permissions.membership(group.id, user)
     my_role = None if row is None else (row.role if row.status == "active" else "pending")
     return {
-        "id": group.id, "name": group.name, "interest": group.interest, "description": group.description,
-        "lat": home.y, "lon": home.x, "visibility": group.visibility,
-        "member_count": member_count(group.id), "my_role": my_role,
+        "id": group.id,
+        "name": group.name,
+        "interest": group.interest,
+        "description": group.description,
+        "lat": home.y,
+        "lon": home.x,
+        "visibility": group.visibility,
+        "member_count": member_count(group.id),
+        "my_role": my_role,
     }
 
 
 def member_count(group_id: int) -> int:
     """Active members of a group, owner included."""
-    return db.session.scalar(
-        select(func.count()).where(Membership.group_id == group_id, Membership.status == "active")
-    )
+    return db.session.scalar(select(func.count()).where(Membership.group_id == group_id, Membership.status == "active"))
 
 
 def members(group_id: int, viewer: User | None) -> dict:
@@ -218,16 +223,21 @@ def members(group_id: int, viewer: User | None) -> dict:
     ).all()
     people = [{"id": r.user_id, "display_name": r.display_name, "role": r.role, "status": r.status} for r in rows]
     staff = permissions.is_staff(group.id, viewer)
-    return {"active": [p for p in people if p["status"] == "active"],
-            "pending": [p for p in people if p["status"] == "pending"] if staff else []}
+    return {
+        "active": [p for p in people if p["status"] == "active"],
+        "pending": [p for p in people if p["status"] == "pending"] if staff else [],
+    }
 
 
 def list_groups(user: User | None, limit: int = 100) -> list[dict]:
     """Public groups plus the private groups user belongs to, newest first, for the groups page."""
-    mine = select(Membership.group_id).where(Membership.user_id == (user.id if user else None),
-                                             Membership.status == "active")
+    mine = select(Membership.group_id).where(
+        Membership.user_id == (user.id if user else None), Membership.status == "active"
+    )
     groups = db.session.scalars(
-        select(Group).where((Group.visibility == "public") | Group.id.in_(mine))
-        .order_by(Group.created_at.desc(), Group.id.desc()).limit(limit)
+        select(Group)
+        .where((Group.visibility == "public") | Group.id.in_(mine))
+        .order_by(Group.created_at.desc(), Group.id.desc())
+        .limit(limit)
     ).all()
     return [group_dict(g, user) for g in groups]

@@ -10,6 +10,7 @@ slide along the line by up to about off_route_m × (1 − cos latitude) — 13 m
 a route at 30°N, and nothing for points on the route. off_route_m is the spheroidal ST_Distance
 from the point to the route line.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -17,11 +18,12 @@ from datetime import datetime, timedelta
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select, text
 
+from planner.errors import NotFound, ServiceError
 from planner.extensions import db
 from planner.geo.stats import estimate_duration_s
 from planner.models import Event, MeetingPoint, Route, User
 from planner.services import geocode, groups, permissions, routes
-from planner.services.errors import NotFound, ServiceError
+from planner.times import iso_utc, local_text, parse_instant
 
 FIELDS = ("name", "lat", "lon", "meet_at", "notes", "place")
 
@@ -51,7 +53,8 @@ def _snap_seen(route: Route, viewer_id: int | None, lat: float, lon: float) -> t
         return _snap(route.id, lat, lon)
     if routes.visible_route(route, viewer_id) is None:
         return None, None
-    row = db.session.execute(text("""
+    row = db.session.execute(
+        text("""
         WITH here AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS g),
         pieces AS (SELECT d.path[1] AS n, d.geom FROM routes r, ST_Dump(ST_Force2D(r.public_line::geometry)) d
                    WHERE r.id = :route_id),
@@ -60,7 +63,9 @@ def _snap_seen(route: Route, viewer_id: int | None, lat: float, lon: float) -> t
                + ST_Length(ST_LineSubstring(k.geom, 0, ST_LineLocatePoint(k.geom, here.g))::geography) AS along_m,
                (SELECT ST_Distance(r.public_line, here.g::geography) FROM routes r WHERE r.id = :route_id)
                  AS off_route_m
-        FROM nearest k, here"""), {"route_id": route.id, "lat": lat, "lon": lon}).one()
+        FROM nearest k, here"""),
+        {"route_id": route.id, "lat": lat, "lon": lon},
+    ).one()
     return float(row.along_m), float(row.off_route_m)
 
 
@@ -79,8 +84,6 @@ def _where(data: dict) -> tuple[float, float] | None:
 
 def _columns(event: Event, data: dict, partial: bool) -> dict:
     """Validated meeting-point columns (snapped when the event has a route)."""
-    from planner.services.events import parse_instant
-
     out: dict = {}
     if "name" in data or not partial:
         out["name"] = groups.clean_text(data.get("name"), "name", max_chars=120)
@@ -155,23 +158,32 @@ def resnap(event: Event) -> None:
 
 def ordered(event_id: int) -> list[MeetingPoint]:
     """An event's meeting points along the route (then by time, then as added)."""
-    return list(db.session.scalars(
-        select(MeetingPoint).where(MeetingPoint.event_id == event_id)
-        .order_by(MeetingPoint.along_m.asc().nulls_last(), MeetingPoint.meet_at.asc().nulls_last(), MeetingPoint.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(MeetingPoint)
+            .where(MeetingPoint.event_id == event_id)
+            .order_by(MeetingPoint.along_m.asc().nulls_last(), MeetingPoint.meet_at.asc().nulls_last(), MeetingPoint.id)
+        )
+    )
 
 
 def point_dict(point: MeetingPoint, viewer_id: int | None) -> dict:
     """The API's meeting-point object, its distances along the route as viewer_id sees the route."""
-    from planner.services.events import iso_utc
-
     where = to_shape(point.point)
     route = point.event.route
     along_m, off_route_m = point.along_m, point.off_route_m
     if route is not None and routes.is_cut_for(route, viewer_id):
         along_m, off_route_m = _snap_seen(route, viewer_id, where.y, where.x)
-    return {"id": point.id, "name": point.name, "lat": where.y, "lon": where.x, "meet_at": iso_utc(point.meet_at),
-            "notes": point.notes, "along_m": _round(along_m), "off_route_m": _round(off_route_m)}
+    return {
+        "id": point.id,
+        "name": point.name,
+        "lat": where.y,
+        "lon": where.x,
+        "meet_at": iso_utc(point.meet_at),
+        "notes": point.notes,
+        "along_m": _round(along_m),
+        "off_route_m": _round(off_route_m),
+    }
 
 
 def _round(value: float | None) -> float | None:
@@ -181,18 +193,20 @@ def _round(value: float | None) -> float | None:
 
 def list_dicts(event: Event, user: User | None) -> list[dict]:
     """An event's meeting points in order, each with its number and estimated arrival, as user sees them."""
-    from planner.services.events import iso_utc, local_text
-
     viewer_id = user.id if user else None
     out = []
     for number, point in enumerate(ordered(event.id), start=1):
         shown = point_dict(point, viewer_id)
         arrival = estimated_arrival(event, shown["along_m"], viewer_id)
-        out.append({
-            **shown, "number": number, "estimated_arrival_at": iso_utc(arrival),
-            "meet_at_text": local_text(point.meet_at, event.timezone) if point.meet_at else None,
-            "estimated_arrival_text": local_text(arrival, event.timezone) if arrival else None,
-        })
+        out.append(
+            {
+                **shown,
+                "number": number,
+                "estimated_arrival_at": iso_utc(arrival),
+                "meet_at_text": local_text(point.meet_at, event.timezone) if point.meet_at else None,
+                "estimated_arrival_text": local_text(arrival, event.timezone) if arrival else None,
+            }
+        )
     return out
 
 

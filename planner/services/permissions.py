@@ -1,11 +1,12 @@
 """Who may do what in a group (the table is docs/permissions.md); every check raises a ServiceError."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from planner.errors import Forbidden, NotFound, ServiceError, Unauthorized
 from planner.extensions import db
 from planner.models import Group, Membership, User
-from planner.services.errors import Forbidden, NotFound, ServiceError, Unauthorized
 
 STAFF_ROLES = ("owner", "organiser")
 MAX_ID = 2**31 - 1  # ids are PostgreSQL integers
@@ -33,9 +34,7 @@ def membership(group_id: int, user: User | None) -> Membership | None:
     """user's membership row in the group (active or pending), or None."""
     if user is None or not user.is_authenticated:
         return None
-    return db.session.scalar(
-        select(Membership).where(Membership.group_id == group_id, Membership.user_id == user.id)
-    )
+    return db.session.scalar(select(Membership).where(Membership.group_id == group_id, Membership.user_id == user.id))
 
 
 def active_role(group_id: int, user: User | None) -> str | None:

@@ -1,4 +1,5 @@
 """Privacy zones: a user's places (a home, a workplace) cut from what others see of their routes."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -6,11 +7,11 @@ from collections.abc import Mapping
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
+from planner.errors import Conflict, NotFound, ServiceError
 from planner.extensions import db
 from planner.geo import privacy
 from planner.models import Event, PrivacyZone, Route, User
 from planner.services import groups, permissions, routes
-from planner.services.errors import Conflict, NotFound, ServiceError
 
 MAX_ZONES = 10
 MAX_NAME_CHARS = 80
@@ -43,8 +44,14 @@ def add_zone(user: User | None, data: Mapping) -> dict:
     if count >= MAX_ZONES:
         raise Conflict("too_many_zones", f"You can have at most {MAX_ZONES} privacy zones.", None)
     cut = privacy.draw_cut(lat, lon, radius_m)
-    zone = PrivacyZone(user_id=user.id, name=name.strip(), centre=groups.point_wkt(lat, lon), radius_m=radius_m,
-                       cut_centre=groups.point_wkt(cut.lat, cut.lon), cut_radius_m=cut.radius_m)
+    zone = PrivacyZone(
+        user_id=user.id,
+        name=name.strip(),
+        centre=groups.point_wkt(lat, lon),
+        radius_m=radius_m,
+        cut_centre=groups.point_wkt(cut.lat, cut.lon),
+        cut_radius_m=cut.radius_m,
+    )
     db.session.add(zone)
     db.session.flush()
     routes.refresh_public_views(user.id)
@@ -56,11 +63,19 @@ def add_zone(user: User | None, data: Mapping) -> dict:
 def _outings_starting_inside(zone: PrivacyZone) -> list[int]:
     """Upcoming outings on the zone owner's routes that start inside its cut: zones do not move a start an
     organiser gave (or that was taken from the route before the zone), so the owner is told to move them."""
-    return list(db.session.scalars(
-        select(Event.id).join(Route, Route.id == Event.route_id)
-        .where(Route.owner_id == zone.user_id, Event.status == "scheduled", Event.ends_at > func.now(),
-               func.ST_DWithin(Event.start, zone.cut_centre, zone.cut_radius_m))
-        .order_by(Event.starts_at, Event.id)))
+    return list(
+        db.session.scalars(
+            select(Event.id)
+            .join(Route, Route.id == Event.route_id)
+            .where(
+                Route.owner_id == zone.user_id,
+                Event.status == "scheduled",
+                Event.ends_at > func.now(),
+                func.ST_DWithin(Event.start, zone.cut_centre, zone.cut_radius_m),
+            )
+            .order_by(Event.starts_at, Event.id)
+        )
+    )
 
 
 def delete_zone(user: User | None, zone_id: int) -> None:

@@ -1,4 +1,5 @@
 """Routes: import a GPX file (gate, parse, stats, simplify, store in one transaction) and read it back."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,12 +12,12 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import Float, case, func, select
 from sqlalchemy.orm import undefer
 
+from planner.errors import Forbidden, NotFound, ServiceError, TooLarge
 from planner.extensions import db
 from planner.geo import geometry, gpx, gpx_export, privacy
 from planner.geo.stats import compute_stats, elevation_profile
 from planner.models import Group, Membership, PrivacyZone, Route
 from planner.models.route import ACTIVITIES  # noqa: F401  (re-exported for forms)
-from planner.services.errors import Forbidden, NotFound, ServiceError, TooLarge
 
 DISPLAY_TOLERANCE_M = 5.0
 
@@ -70,8 +71,9 @@ def _linez(xyz: np.ndarray) -> object:
 
 def _multilinez(pieces: list[np.ndarray]) -> object:
     """A geography MULTILINESTRING Z expression from (n, 3) lon/lat/ele arrays."""
-    return func.ST_GeogFromWKB(shapely.to_wkb(shapely.multilinestrings(
-        [shapely.linestrings(xyz) for xyz in pieces]), include_srid=False))
+    return func.ST_GeogFromWKB(
+        shapely.to_wkb(shapely.multilinestrings([shapely.linestrings(xyz) for xyz in pieces]), include_srid=False)
+    )
 
 
 def _point(lat: float, lon: float) -> object:
@@ -79,8 +81,9 @@ def _point(lat: float, lon: float) -> object:
     return func.ST_GeogFromText(f"SRID=4326;POINT({float(lon)!r} {float(lat)!r})")
 
 
-def import_gpx(owner_id: int, data: bytes, *, name: str | None = None, activity: str | None = None,
-               group_id: int | None = None) -> Route:
+def import_gpx(
+    owner_id: int, data: bytes, *, name: str | None = None, activity: str | None = None, group_id: int | None = None
+) -> Route:
     """Store a GPX file as a route with its stats; raises ServiceError (400/413) and writes nothing on bad input."""
     activity = clean_activity(activity)
     if group_id is not None:
@@ -92,17 +95,30 @@ def import_gpx(owner_id: int, data: bytes, *, name: str | None = None, activity:
     name = (name or track.name or "Untitled route").strip()[:200] or "Untitled route"
     stats = compute_stats(track, activity)
     route = Route(
-        owner_id=owner_id, group_id=group_id, name=name, activity=activity,
+        owner_id=owner_id,
+        group_id=group_id,
+        name=name,
+        activity=activity,
         description=(track.description or "")[:5000],
         line=_linez(_track_xyz(track)),
         display_line=_linez(_xyz(geometry.simplify(track, DISPLAY_TOLERANCE_M))),
-        start_point=_point(*stats.start), end_point=_point(*stats.end), bbox=list(stats.bbox),
-        has_elevation=stats.min_ele_m is not None, profile=_profile(track), waypoints=_waypoint_dicts(track),
-        length_m=stats.length_m, ascent_m=stats.ascent_m, descent_m=stats.descent_m,
-        min_ele_m=stats.min_ele_m, max_ele_m=stats.max_ele_m, point_count=stats.point_count,
-        recorded_duration_s=stats.recorded_duration_s, moving_time_s=stats.moving_time_s,
+        start_point=_point(*stats.start),
+        end_point=_point(*stats.end),
+        bbox=list(stats.bbox),
+        has_elevation=stats.min_ele_m is not None,
+        profile=_profile(track),
+        waypoints=_waypoint_dicts(track),
+        length_m=stats.length_m,
+        ascent_m=stats.ascent_m,
+        descent_m=stats.descent_m,
+        min_ele_m=stats.min_ele_m,
+        max_ele_m=stats.max_ele_m,
+        point_count=stats.point_count,
+        recorded_duration_s=stats.recorded_duration_s,
+        moving_time_s=stats.moving_time_s,
         estimated_duration_s=max(stats.estimated_duration_s, 1),
-        gpx_original=data, gpx_sha256=hashlib.sha256(data).hexdigest(),
+        gpx_original=data,
+        gpx_sha256=hashlib.sha256(data).hexdigest(),
         **public_columns(track, cuts_of(owner_id), activity),
     )
     db.session.add(route)
@@ -123,15 +139,18 @@ def _profile(track: gpx.ParsedTrack) -> list[list[float]]:
 
 def _waypoint_dicts(track: gpx.ParsedTrack) -> list[dict]:
     """The stored waypoints (at most 500)."""
-    return [{"lat": w.lat, "lon": w.lon, "ele_m": w.ele_m, "name": w.name, "description": w.description}
-            for w in track.waypoints[:500]]
+    return [
+        {"lat": w.lat, "lon": w.lon, "ele_m": w.ele_m, "name": w.name, "description": w.description}
+        for w in track.waypoints[:500]
+    ]
 
 
 def cuts_of(user_id: int) -> list[privacy.Cut]:
     """The disks cut from others' view of user_id's routes, one per privacy zone."""
     centre = func.geometry(PrivacyZone.cut_centre)
-    rows = db.session.execute(select(func.ST_Y(centre), func.ST_X(centre), PrivacyZone.cut_radius_m)
-                              .where(PrivacyZone.user_id == user_id)).all()
+    rows = db.session.execute(
+        select(func.ST_Y(centre), func.ST_X(centre), PrivacyZone.cut_radius_m).where(PrivacyZone.user_id == user_id)
+    ).all()
     return [privacy.Cut(lat=lat, lon=lon, radius_m=radius_m) for lat, lon, radius_m in rows]
 
 
@@ -145,13 +164,20 @@ def public_columns(track: gpx.ParsedTrack, cuts: list[privacy.Cut], activity: st
     pieces = [gpx.ParsedTrack(name=None, description=None, segments=[s], waypoints=[]) for s in visible.segments]
     stats = compute_stats(visible, activity)
     public = {
-        "length_m": round(stats.length_m, 1), "ascent_m": _round(stats.ascent_m),
-        "descent_m": _round(stats.descent_m), "min_ele_m": _round(stats.min_ele_m),
-        "max_ele_m": _round(stats.max_ele_m), "point_count": stats.point_count,
-        "start": {"lat": stats.start[0], "lon": stats.start[1]}, "end": {"lat": stats.end[0], "lon": stats.end[1]},
-        "bbox": list(stats.bbox), "recorded_duration_s": stats.recorded_duration_s,
-        "moving_time_s": stats.moving_time_s, "estimated_duration_s": max(stats.estimated_duration_s, 1),
-        "has_elevation": stats.min_ele_m is not None, "profile": _profile(visible),
+        "length_m": round(stats.length_m, 1),
+        "ascent_m": _round(stats.ascent_m),
+        "descent_m": _round(stats.descent_m),
+        "min_ele_m": _round(stats.min_ele_m),
+        "max_ele_m": _round(stats.max_ele_m),
+        "point_count": stats.point_count,
+        "start": {"lat": stats.start[0], "lon": stats.start[1]},
+        "end": {"lat": stats.end[0], "lon": stats.end[1]},
+        "bbox": list(stats.bbox),
+        "recorded_duration_s": stats.recorded_duration_s,
+        "moving_time_s": stats.moving_time_s,
+        "estimated_duration_s": max(stats.estimated_duration_s, 1),
+        "has_elevation": stats.min_ele_m is not None,
+        "profile": _profile(visible),
         "waypoints": _waypoint_dicts(visible),
     }
     return {
@@ -164,15 +190,18 @@ def public_columns(track: gpx.ParsedTrack, cuts: list[privacy.Cut], activity: st
 def public_numbers() -> tuple:
     """SQL columns length_m and ascent_m of a route as everyone but its owner sees it (for lists)."""
     cut = Route.public_stats.isnot(None)
-    return (case((cut, Route.public_stats["length_m"].astext.cast(Float)), else_=Route.length_m).label("length_m"),
-            case((cut, Route.public_stats["ascent_m"].astext.cast(Float)), else_=Route.ascent_m).label("ascent_m"))
+    return (
+        case((cut, Route.public_stats["length_m"].astext.cast(Float)), else_=Route.length_m).label("length_m"),
+        case((cut, Route.public_stats["ascent_m"].astext.cast(Float)), else_=Route.ascent_m).label("ascent_m"),
+    )
 
 
 def refresh_public_views(owner_id: int) -> int:
     """Recompute the public view of every route of owner_id after their zones changed; no commit. Returns how many."""
     cuts = cuts_of(owner_id)
-    owned = db.session.scalars(select(Route).where(Route.owner_id == owner_id).options(
-        undefer(Route.gpx_original))).all()
+    owned = db.session.scalars(
+        select(Route).where(Route.owner_id == owner_id).options(undefer(Route.gpx_original))
+    ).all()
     for route in owned:
         try:
             columns = public_columns(_parse(route.gpx_original), cuts, route.activity)
@@ -185,8 +214,11 @@ def refresh_public_views(owner_id: int) -> int:
 
 def _require_group_staff(user_id: int, group_id: int) -> None:
     """Forbidden unless user_id is an owner or organiser of group_id."""
-    role = db.session.scalar(select(Membership.role).where(
-        Membership.group_id == group_id, Membership.user_id == user_id, Membership.status == "active"))
+    role = db.session.scalar(
+        select(Membership.role).where(
+            Membership.group_id == group_id, Membership.user_id == user_id, Membership.status == "active"
+        )
+    )
     if role not in ("owner", "organiser"):
         raise Forbidden("forbidden", "Only the group's organisers can add routes to it.", "group_id")
 
@@ -219,10 +251,15 @@ def can_view(route: Route, viewer_id: int | None) -> bool:
     visibility = db.session.scalar(select(Group.visibility).where(Group.id == route.group_id))
     if visibility != "private":
         return True
-    return viewer_id is not None and db.session.scalar(
-        select(Membership.id).where(Membership.group_id == route.group_id, Membership.user_id == viewer_id,
-                                    Membership.status == "active")
-    ) is not None
+    return (
+        viewer_id is not None
+        and db.session.scalar(
+            select(Membership.id).where(
+                Membership.group_id == route.group_id, Membership.user_id == viewer_id, Membership.status == "active"
+            )
+        )
+        is not None
+    )
 
 
 def routes_of(owner_id: int, limit: int = 50) -> list[dict]:
@@ -233,22 +270,42 @@ def routes_of(owner_id: int, limit: int = 50) -> list[dict]:
     return [route_dict(r, owner_id) for r in routes]
 
 
-_PUBLIC_FIELDS = ("length_m", "ascent_m", "descent_m", "min_ele_m", "max_ele_m", "point_count", "start", "end",
-                  "bbox", "recorded_duration_s", "moving_time_s", "estimated_duration_s")
+_PUBLIC_FIELDS = (
+    "length_m",
+    "ascent_m",
+    "descent_m",
+    "min_ele_m",
+    "max_ele_m",
+    "point_count",
+    "start",
+    "end",
+    "bbox",
+    "recorded_duration_s",
+    "moving_time_s",
+    "estimated_duration_s",
+)
 
 
 def route_dict(route: Route, viewer_id: int | None) -> dict:
     """The API's route object as viewer_id sees it."""
     start, end = to_shape(route.start_point), to_shape(route.end_point)
     out = {
-        "id": route.id, "name": route.name, "activity": route.activity, "description": route.description,
-        "group_id": route.group_id, "length_m": round(route.length_m, 1),
-        "ascent_m": _round(route.ascent_m), "descent_m": _round(route.descent_m),
-        "min_ele_m": _round(route.min_ele_m), "max_ele_m": _round(route.max_ele_m),
+        "id": route.id,
+        "name": route.name,
+        "activity": route.activity,
+        "description": route.description,
+        "group_id": route.group_id,
+        "length_m": round(route.length_m, 1),
+        "ascent_m": _round(route.ascent_m),
+        "descent_m": _round(route.descent_m),
+        "min_ele_m": _round(route.min_ele_m),
+        "max_ele_m": _round(route.max_ele_m),
         "point_count": route.point_count,
-        "start": {"lat": start.y, "lon": start.x}, "end": {"lat": end.y, "lon": end.x},
+        "start": {"lat": start.y, "lon": start.x},
+        "end": {"lat": end.y, "lon": end.x},
         "bbox": list(route.bbox),
-        "recorded_duration_s": route.recorded_duration_s, "moving_time_s": route.moving_time_s,
+        "recorded_duration_s": route.recorded_duration_s,
+        "moving_time_s": route.moving_time_s,
         "estimated_duration_s": route.estimated_duration_s,
     }
     if is_cut_for(route, viewer_id):
@@ -279,8 +336,7 @@ def route_geojson(route: Route, viewer_id: int | None) -> dict:
     column = _line_column(route, viewer_id, display=False)
     geom = column if _has_elevation(route, viewer_id) else func.ST_Force2D(func.geometry(column))
     text = db.session.scalar(select(func.ST_AsGeoJSON(geom, 7)).where(Route.id == route.id))
-    return {"type": "Feature", "id": route.id, "geometry": json.loads(text),
-            "properties": route_dict(route, viewer_id)}
+    return {"type": "Feature", "id": route.id, "geometry": json.loads(text), "properties": route_dict(route, viewer_id)}
 
 
 Coords = list[tuple[float, float, float | None]]
@@ -292,9 +348,13 @@ def line_pieces(route: Route, viewer_id: int | None, *, display: bool = False) -
     wkb = db.session.scalar(select(func.ST_AsBinary(column)).where(Route.id == route.id))
     geom = shapely.from_wkb(bytes(wkb))
     with_ele = _has_elevation(route, viewer_id)
-    return [[(float(x), float(y), float(z) if with_ele else None)
-             for x, y, z in shapely.get_coordinates(part, include_z=True)]
-            for part in shapely.get_parts(geom)]
+    return [
+        [
+            (float(x), float(y), float(z) if with_ele else None)
+            for x, y, z in shapely.get_coordinates(part, include_z=True)
+        ]
+        for part in shapely.get_parts(geom)
+    ]
 
 
 def _segment(coords: Coords) -> gpx.Segment:
@@ -310,9 +370,13 @@ def _waypoints_seen(route: Route, viewer_id: int | None) -> list[dict]:
 
 def route_gpx(route: Route, viewer_id: int | None, extra_waypoints: list[gpx.Waypoint] = ()) -> bytes:
     """The route viewer_id sees as GPX 1.1: one track segment per visible piece, its waypoints and extra ones."""
-    waypoints = [*(gpx.Waypoint(lat=w["lat"], lon=w["lon"], ele_m=w["ele_m"], name=w["name"],
-                                description=w["description"]) for w in _waypoints_seen(route, viewer_id)),
-                 *extra_waypoints]
+    waypoints = [
+        *(
+            gpx.Waypoint(lat=w["lat"], lon=w["lon"], ele_m=w["ele_m"], name=w["name"], description=w["description"])
+            for w in _waypoints_seen(route, viewer_id)
+        ),
+        *extra_waypoints,
+    ]
     segments = [_segment(piece) for piece in line_pieces(route, viewer_id)]
     return gpx_export.build_gpx(route.name, segments, waypoints, description=route.description or None)
 
@@ -338,7 +402,9 @@ def map_data(route: Route, viewer_id: int | None) -> dict:
     return {
         "lines": pieces,
         "km_marks": [(lon, lat, km) for lat, lon, km in geometry.km_marks(track)],
-        "waypoints": [{"lat": w["lat"], "lon": w["lon"], "name": w["name"] or "Waypoint", "notes": w["description"]}
-                      for w in _waypoints_seen(route, viewer_id)],
+        "waypoints": [
+            {"lat": w["lat"], "lon": w["lon"], "name": w["name"] or "Waypoint", "notes": w["description"]}
+            for w in _waypoints_seen(route, viewer_id)
+        ],
         "profile": [tuple(pair) for pair in profile],
     }

@@ -6,14 +6,15 @@ The waitlist is ordered by (queued_at, id); a waitlisted person's position is th
 Raising the capacity moves the first people on the waitlist up; lowering it never drops anyone who
 is already going (spots_left is then 0 until enough people cancel).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, select, tuple_
 
+from planner.errors import Conflict, NotFound, ServiceError
 from planner.extensions import db
 from planner.models import Event, MeetingPoint, Rsvp, User
 from planner.services import groups, permissions
-from planner.services.errors import Conflict, NotFound, ServiceError
 
 ACTIVE = ("going", "waitlisted")
 
@@ -31,7 +32,8 @@ def lock_event(event_id: int):
 def counts(event_id: int) -> dict:
     """{"going": n, "waitlisted": n} for an event."""
     rows = db.session.execute(
-        select(Rsvp.status, func.count()).where(Rsvp.event_id == event_id, Rsvp.status.in_(ACTIVE))
+        select(Rsvp.status, func.count())
+        .where(Rsvp.event_id == event_id, Rsvp.status.in_(ACTIVE))
         .group_by(Rsvp.status)
     ).all()
     return {"going": 0, "waitlisted": 0, **{status: n for status, n in rows}}
@@ -43,7 +45,8 @@ def waitlist_position(rsvp: Rsvp) -> int | None:
         return None
     ahead = db.session.scalar(
         select(func.count()).where(
-            Rsvp.event_id == rsvp.event_id, Rsvp.status == "waitlisted",
+            Rsvp.event_id == rsvp.event_id,
+            Rsvp.status == "waitlisted",
             tuple_(Rsvp.queued_at, Rsvp.id) < tuple_(rsvp.queued_at, rsvp.id),
         )
     )
@@ -63,9 +66,10 @@ def _meeting_point_id(event_id: int, value) -> int | None:
     if value in (None, ""):
         return None
     point_id = permissions.clean_id(value, "meeting_point_id")
-    if db.session.scalar(
-        select(MeetingPoint.id).where(MeetingPoint.id == point_id, MeetingPoint.event_id == event_id)
-    ) is None:
+    if (
+        db.session.scalar(select(MeetingPoint.id).where(MeetingPoint.id == point_id, MeetingPoint.event_id == event_id))
+        is None
+    ):
         raise ServiceError("invalid_meeting_point", "Pick one of this outing's meeting points.", "meeting_point_id")
     return point_id
 
@@ -128,8 +132,10 @@ def promote_waitlisted(event_id: int) -> int:
     if free <= 0:
         return 0
     first = db.session.scalars(
-        select(Rsvp).where(Rsvp.event_id == event_id, Rsvp.status == "waitlisted")
-        .order_by(Rsvp.queued_at, Rsvp.id).limit(free)
+        select(Rsvp)
+        .where(Rsvp.event_id == event_id, Rsvp.status == "waitlisted")
+        .order_by(Rsvp.queued_at, Rsvp.id)
+        .limit(free)
     ).all()
     for row in first:
         row.status = "going"
@@ -157,10 +163,14 @@ def attendees(event_id: int, viewer: User | None) -> dict:
         .where(Rsvp.event_id == event.id, Rsvp.status.in_(ACTIVE))
         .order_by(Rsvp.queued_at, Rsvp.id)
     ).all()
-    people = [{"id": r.id, "display_name": r.display_name, "meeting_point_id": r.meeting_point_id,
-               "status": r.status} for r in rows]
-    return {"going": [p for p in people if p["status"] == "going"],
-            "waitlisted": [p for p in people if p["status"] == "waitlisted"]}
+    people = [
+        {"id": r.id, "display_name": r.display_name, "meeting_point_id": r.meeting_point_id, "status": r.status}
+        for r in rows
+    ]
+    return {
+        "going": [p for p in people if p["status"] == "going"],
+        "waitlisted": [p for p in people if p["status"] == "waitlisted"],
+    }
 
 
 def going_per_meeting_point(event_id: int) -> dict[int, int]:

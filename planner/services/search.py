@@ -8,13 +8,14 @@ index on ``start::geometry`` (see ``events_nearby_sql``). Routes: the same ``<->
 are prefiltered by the line's GiST index and ranked on the light display_line first (see
 ``routes_nearby``). Only bind parameters reach the SQL; optional clauses are fixed strings.
 """
+
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from psycopg.rows import dict_row
@@ -44,8 +45,10 @@ GOING = "(SELECT count(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'g
 
 def _seen(alias: str, number: str) -> str:
     """SQL of a route number (length_m, ascent_m) as everyone but its owner sees it (privacy zones)."""
-    return f"CASE WHEN {alias}.public_stats IS NULL THEN {alias}.{number} " \
-           f"ELSE CAST({alias}.public_stats ->> '{number}' AS float8) END"
+    return (
+        f"CASE WHEN {alias}.public_stats IS NULL THEN {alias}.{number} "
+        f"ELSE CAST({alias}.public_stats ->> '{number}' AS float8) END"
+    )
 
 
 @lru_cache(maxsize=128)
@@ -77,9 +80,10 @@ def _rows(sql: str, params: dict) -> list[dict]:
     These are the hot paths of discovery: skipping SQLAlchemy's per-statement and per-row work
     (bound parameters only, as everywhere) measurably raises throughput.
     """
-    with _read_connection() as connection, connection.connection.driver_connection.cursor(
-        row_factory=dict_row
-    ) as cursor:
+    with (
+        _read_connection() as connection,
+        connection.connection.driver_connection.cursor(row_factory=dict_row) as cursor,
+    ):
         return cursor.execute(driver_sql(sql), params).fetchall()
 
 
@@ -98,7 +102,7 @@ class EventFilters:
 
 def event_filters(args: Mapping[str, str]) -> EventFilters:
     """EventFilters from query parameters (activity, difficulty, from, to, has_spots, min/max_length_km)."""
-    starts_from, starts_to = validation.time_window(args, datetime.now(timezone.utc))
+    starts_from, starts_to = validation.time_window(args, datetime.now(UTC))
     min_length_m, max_length_m = validation.length_range_m(args)
     return EventFilters(
         activity=validation.choice(args, "activity", ACTIVITIES),
@@ -120,10 +124,16 @@ def _event_clauses(filters: EventFilters) -> tuple[str, dict]:
         ("difficulty", filters.difficulty, "e.difficulty = :difficulty"),
         ("starts_from", filters.starts_from, "e.starts_at >= :starts_from"),
         ("starts_to", filters.starts_to, "e.starts_at <= :starts_to"),
-        ("min_length_m", filters.min_length_m,
-         f"(SELECT {_seen('rt', 'length_m')} FROM routes rt WHERE rt.id = e.route_id) >= :min_length_m"),
-        ("max_length_m", filters.max_length_m,
-         f"(SELECT {_seen('rt', 'length_m')} FROM routes rt WHERE rt.id = e.route_id) <= :max_length_m"),
+        (
+            "min_length_m",
+            filters.min_length_m,
+            f"(SELECT {_seen('rt', 'length_m')} FROM routes rt WHERE rt.id = e.route_id) >= :min_length_m",
+        ),
+        (
+            "max_length_m",
+            filters.max_length_m,
+            f"(SELECT {_seen('rt', 'length_m')} FROM routes rt WHERE rt.id = e.route_id) <= :max_length_m",
+        ),
     )
     for name, value, clause in optional:
         if value is not None:
@@ -139,8 +149,9 @@ def _candidates(limit: int, offset: int) -> int:
     return offset + limit + max(EXTRA_CANDIDATES, limit // 2)
 
 
-def groups_nearby(lat: float, lon: float, radius_m: float, *, interest: str | None = None,
-                  limit: int = 20, offset: int = 0) -> list[dict]:
+def groups_nearby(
+    lat: float, lon: float, radius_m: float, *, interest: str | None = None, limit: int = 20, offset: int = 0
+) -> list[dict]:
     """Public groups whose home is within radius_m, nearest first, with active member_count and distance_m."""
     interest_clause = "AND g.interest = :interest" if interest else ""
     sql = f"""
@@ -151,8 +162,15 @@ def groups_nearby(lat: float, lon: float, radius_m: float, *, interest: str | No
               WHERE ST_DWithin(g.home, {HERE}, :radius_m) AND g.visibility = 'public' {interest_clause}
               ORDER BY g.home <-> {HERE} LIMIT :candidates) c
         ORDER BY distance_m, c.id LIMIT :limit OFFSET :offset"""
-    params = {"lat": lat, "lon": lon, "radius_m": radius_m, "interest": interest,
-              "candidates": _candidates(limit, offset), "limit": limit, "offset": offset}
+    params = {
+        "lat": lat,
+        "lon": lon,
+        "radius_m": radius_m,
+        "interest": interest,
+        "candidates": _candidates(limit, offset),
+        "limit": limit,
+        "offset": offset,
+    }
     return _rows(sql, params)
 
 
@@ -164,8 +182,10 @@ def _cap_half_sizes(lat: str, metres: str) -> tuple[str, str]:
     longitudes when it holds a pole.
     """
     dlat = f"degrees({CAP_MARGIN} * ({metres}) / {EARTH_RADIUS_M})"
-    dlon = (f"CASE WHEN {dlat} >= 90 - abs({lat}) THEN 180"
-            f" ELSE degrees(asin(sin(radians({dlat})) / cos(radians({lat})))) END")
+    dlon = (
+        f"CASE WHEN {dlat} >= 90 - abs({lat}) THEN 180"
+        f" ELSE degrees(asin(sin(radians({dlat})) / cos(radians({lat})))) END"
+    )
     return dlon, dlat
 
 
@@ -218,8 +238,9 @@ def events_nearby_sql(filters: EventFilters) -> tuple[str, dict]:
     return sql, params
 
 
-def events_nearby(lat: float, lon: float, radius_m: float, filters: EventFilters, *,
-                  limit: int = 20, offset: int = 0) -> list[dict]:
+def events_nearby(
+    lat: float, lon: float, radius_m: float, filters: EventFilters, *, limit: int = 20, offset: int = 0
+) -> list[dict]:
     """Scheduled events of public groups within radius_m, nearest first, with spots_left and distance_m."""
     sql, params = events_nearby_sql(filters)
     params.update(lat=lat, lon=lon, radius_m=radius_m, rank_k=offset + limit, limit=limit, offset=offset)
@@ -230,10 +251,13 @@ def event_details(event_ids: list[int]) -> dict[int, dict]:
     """Group name and route length/ascent of the given events, by event id (for result lists)."""
     if not event_ids:
         return {}
-    rows = _rows(f"""
-        SELECT e.id, g.name AS group_name, {_seen('rt', 'length_m')} AS length_m, {_seen('rt', 'ascent_m')} AS ascent_m
+    rows = _rows(
+        f"""
+        SELECT e.id, g.name AS group_name, {_seen("rt", "length_m")} AS length_m, {_seen("rt", "ascent_m")} AS ascent_m
         FROM events e JOIN groups g ON g.id = e.group_id LEFT JOIN routes rt ON rt.id = e.route_id
-        WHERE e.id = ANY(:ids)""", {"ids": list(event_ids)})
+        WHERE e.id = ANY(:ids)""",
+        {"ids": list(event_ids)},
+    )
     return {row["id"]: row for row in rows}
 
 
@@ -297,9 +321,17 @@ def _routes_sql(extra_clauses: str) -> str:
         ORDER BY p.distance_m, p.id"""
 
 
-def routes_nearby(lat: float, lon: float, within_m: float, *, activity: str | None = None,
-                  min_length_m: float | None = None, max_length_m: float | None = None,
-                  limit: int = 20, offset: int = 0) -> list[dict]:
+def routes_nearby(
+    lat: float,
+    lon: float,
+    within_m: float,
+    *,
+    activity: str | None = None,
+    min_length_m: float | None = None,
+    max_length_m: float | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> list[dict]:
     """Routes whose line passes within within_m, nearest first: distance_m to the line and along_m from its start.
 
     distance_m is the spheroidal ST_Distance to the full line. A route's start lies on its line, so the
@@ -314,19 +346,35 @@ def routes_nearby(lat: float, lon: float, within_m: float, *, activity: str | No
     line, away from the poles and the antimeridian).
     Routes of private groups are hidden; routes without a group are public.
     """
-    optional = [("AND r.activity = :activity", activity), (f"AND {LENGTH_SEEN} >= :min_length_m", min_length_m),
-                (f"AND {LENGTH_SEEN} <= :max_length_m", max_length_m)]
+    optional = [
+        ("AND r.activity = :activity", activity),
+        (f"AND {LENGTH_SEEN} >= :min_length_m", min_length_m),
+        (f"AND {LENGTH_SEEN} <= :max_length_m", max_length_m),
+    ]
     extra_clauses = " ".join(clause for clause, value in optional if value is not None)
-    params = {"lat": lat, "lon": lon, "within_m": within_m, "activity": activity, "min_length_m": min_length_m,
-              "max_length_m": max_length_m, "rank_k": offset + limit, "ratio": SPHERE_RATIO,
-              "slack_m": DISPLAY_SLACK_M, "limit": limit, "offset": offset}
+    params = {
+        "lat": lat,
+        "lon": lon,
+        "within_m": within_m,
+        "activity": activity,
+        "min_length_m": min_length_m,
+        "max_length_m": max_length_m,
+        "rank_k": offset + limit,
+        "ratio": SPHERE_RATIO,
+        "slack_m": DISPLAY_SLACK_M,
+        "limit": limit,
+        "offset": offset,
+    }
     return _rows(_routes_sql(extra_clauses), params)
 
 
 def _central_angle(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle angle in radians between two points (haversine)."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -337,10 +385,16 @@ def covering_circle(box: BBox) -> tuple[float, float, float] | None:
     lat_c = (box.min_lat + box.max_lat) / 2
     lon_c = (box.min_lon + box.lon_span_deg / 2 + 180) % 360 - 180
     steps = 32
-    edge = [(box.min_lat + box.lat_span_deg * i / steps, box.min_lon + box.lon_span_deg * j / steps)
-            for i in range(steps + 1) for j in (0, steps)]
-    edge += [(lat, box.min_lon + box.lon_span_deg * j / steps) for lat in (box.min_lat, box.max_lat)
-             for j in range(steps + 1)]
+    edge = [
+        (box.min_lat + box.lat_span_deg * i / steps, box.min_lon + box.lon_span_deg * j / steps)
+        for i in range(steps + 1)
+        for j in (0, steps)
+    ]
+    edge += [
+        (lat, box.min_lon + box.lon_span_deg * j / steps)
+        for lat in (box.min_lat, box.max_lat)
+        for j in range(steps + 1)
+    ]
     angle = max(_central_angle(lat_c, lon_c, lat, lon) for lat, lon in edge)
     if angle > math.radians(80):
         return None
@@ -352,8 +406,11 @@ def _bbox_where(box: BBox, filters: EventFilters) -> tuple[str, dict]:
     """Conditions selecting events inside box (index prefilter by a covering circle, exact lat/lon test)."""
     where, params = _event_clauses(filters)
     lon_test = "OR" if box.crosses_antimeridian else "AND"
-    clauses = [where, "ST_Y(e.start::geometry) BETWEEN :min_lat AND :max_lat",
-               f"(ST_X(e.start::geometry) >= :min_lon {lon_test} ST_X(e.start::geometry) <= :max_lon)"]
+    clauses = [
+        where,
+        "ST_Y(e.start::geometry) BETWEEN :min_lat AND :max_lat",
+        f"(ST_X(e.start::geometry) >= :min_lon {lon_test} ST_X(e.start::geometry) <= :max_lon)",
+    ]
     params.update(min_lon=box.min_lon, min_lat=box.min_lat, max_lon=box.max_lon, max_lat=box.max_lat)
     circle = covering_circle(box)
     if circle is not None:
@@ -374,18 +431,24 @@ def cell_size_deg(box: BBox, zoom: int | None) -> float:
 def events_in_bbox(box: BBox, filters: EventFilters, zoom: int | None = None) -> dict:
     """Events in a viewport: {"clustered": False, "events": [...]} up to MAX_PLAIN_FEATURES, else grid clusters."""
     where, params = _bbox_where(box, filters)
-    rows = _rows(f"""
+    rows = _rows(
+        f"""
         SELECT e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity,
                ST_Y(e.start::geometry) AS lat, ST_X(e.start::geometry) AS lon,
                GREATEST(e.capacity - {GOING}, 0) AS spots_left
         FROM events e JOIN groups g ON g.id = e.group_id
-        WHERE {where} LIMIT :cap""", {**params, "cap": MAX_PLAIN_FEATURES + 1})
+        WHERE {where} LIMIT :cap""",
+        {**params, "cap": MAX_PLAIN_FEATURES + 1},
+    )
     if len(rows) <= MAX_PLAIN_FEATURES:
         return {"clustered": False, "events": sorted(rows, key=lambda e: (e["starts_at"], e["id"]))}
-    cells = _rows(f"""
+    cells = _rows(
+        f"""
         SELECT count(*) AS count, avg(s.lat) AS lat, avg(s.lon) AS lon
         FROM (SELECT ST_Y(e.start::geometry) AS lat, ST_X(e.start::geometry) AS lon
               FROM events e JOIN groups g ON g.id = e.group_id WHERE {where}) s
         GROUP BY floor(s.lon / :cell_deg), floor(s.lat / :cell_deg)
-        ORDER BY count DESC""", {**params, "cell_deg": cell_size_deg(box, zoom)})
+        ORDER BY count DESC""",
+        {**params, "cell_deg": cell_size_deg(box, zoom)},
+    )
     return {"clustered": True, "clusters": cells}

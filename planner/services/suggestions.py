@@ -9,6 +9,7 @@ tests). Home areas are opt-in, stored rounded to a 0.01° grid (about 1 km) and 
 fair point is only given when at least MIN_SHARED_HOMES participants share one, so no single
 person's home can be worked out from it.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -53,7 +54,8 @@ def clear_home_area(user: User | None) -> None:
 def _homes(event_id: int) -> np.ndarray:
     """(lon, lat) rows of the shared home areas of the people going."""
     rows = db.session.scalars(
-        select(User.home_area).join(Rsvp, Rsvp.user_id == User.id)
+        select(User.home_area)
+        .join(Rsvp, Rsvp.user_id == User.id)
         .where(Rsvp.event_id == event_id, Rsvp.status == "going", User.share_home_area, User.home_area.is_not(None))
     ).all()
     return np.array([(p.x, p.y) for p in map(to_shape, rows)], dtype=float).reshape(-1, 2)
@@ -105,18 +107,28 @@ def fair_point(line: np.ndarray, homes: np.ndarray) -> dict:
     lon, lat, along = sample_line(line, along[best] - coarse_step_m, along[best] + coarse_step_m, FINE_STEP_M)
     dist = distances_m(lon, lat, homes)
     best = int(np.argmin(dist.max(axis=1)))
-    return {"lon": float(lon[best]), "lat": float(lat[best]), "along_m": float(along[best]),
-            "worst_m": float(dist[best].max()), "average_m": float(dist[best].mean())}
+    return {
+        "lon": float(lon[best]),
+        "lat": float(lat[best]),
+        "along_m": float(along[best]),
+        "worst_m": float(dist[best].max()),
+        "average_m": float(dist[best].mean()),
+    }
 
 
 def _suggestion(kind: str, reason: str, lat: float, lon: float, homes: np.ndarray, along_m: float | None) -> dict:
     """One suggestion with the worst and average distance it gives the participants (null without homes)."""
     dist = distances_m(np.array([lon]), np.array([lat]), homes)[0] if len(homes) else None
-    return {"kind": kind, "reason": reason, "lat": round(lat, 6), "lon": round(lon, 6),
-            "along_m": None if along_m is None else round(along_m, 1),
-            "worst_distance_m": None if dist is None else round(float(dist.max()), 1),
-            "average_distance_m": None if dist is None else round(float(dist.mean()), 1),
-            "homes_count": len(homes)}
+    return {
+        "kind": kind,
+        "reason": reason,
+        "lat": round(lat, 6),
+        "lon": round(lon, 6),
+        "along_m": None if along_m is None else round(along_m, 1),
+        "worst_distance_m": None if dist is None else round(float(dist.max()), 1),
+        "average_distance_m": None if dist is None else round(float(dist.mean()), 1),
+        "homes_count": len(homes),
+    }
 
 
 def suggestions(event_id: int, user: User | None) -> list[dict]:
@@ -130,16 +142,28 @@ def suggestions(event_id: int, user: User | None) -> list[dict]:
     if route is None:
         start = to_shape(event.start)
         return [_suggestion("start", "The outing's start point.", start.y, start.x, homes, None)]
-    pieces = [np.array([(lon, lat) for lon, lat, _ in piece], dtype=float)
-              for piece in routes.line_pieces(route, viewer_id, display=True)]
+    pieces = [
+        np.array([(lon, lat) for lon, lat, _ in piece], dtype=float)
+        for piece in routes.line_pieces(route, viewer_id, display=True)
+    ]
     (start_lon, start_lat), (end_lon, end_lat) = pieces[0][0], pieces[-1][-1]
     out = [
         _suggestion("start", "The route's start.", start_lat, start_lon, homes, 0.0),
-        _suggestion("end", "The route's end.", end_lat, end_lon, homes, routes.route_dict(route, viewer_id)["length_m"]),
+        _suggestion(
+            "end", "The route's end.", end_lat, end_lon, homes, routes.route_dict(route, viewer_id)["length_m"]
+        ),
     ]
     if len(homes) >= MIN_SHARED_HOMES:
         fair = fair_point_on(pieces, homes)
-        out.append(_suggestion("fair", f"The place on the route nearest to the farthest of {len(homes)} "
-                               "participants' home areas (the longest trip is as short as it can be).",
-                               fair["lat"], fair["lon"], homes, fair["along_m"]))
+        out.append(
+            _suggestion(
+                "fair",
+                f"The place on the route nearest to the farthest of {len(homes)} "
+                "participants' home areas (the longest trip is as short as it can be).",
+                fair["lat"],
+                fair["lon"],
+                homes,
+                fair["along_m"],
+            )
+        )
     return out

@@ -5,6 +5,7 @@ timeout, kept on disk under TILES_CACHE_DIR, and served with a long cache lifeti
 upstream cannot be reached, further fetches are skipped for a back-off period so pages stay fast, and
 the map gets a plain grey tile that browsers must not keep (so the real one loads once it can).
 """
+
 from __future__ import annotations
 
 import functools
@@ -19,11 +20,12 @@ from pathlib import Path
 
 from flask import current_app
 
-from planner.services.errors import NotFound
+from planner.errors import NotFound
 
 
 class Unreachable(NotFound):
     """The tile server cannot be reached or sent something unusable (the tile exists, we just lack it)."""
+
 
 log = logging.getLogger(__name__)
 MAX_ZOOM = 19
@@ -73,7 +75,8 @@ def blank_png(size_px: int = 256, grey: int = 0xE8) -> bytes:
     header = struct.pack(">IIBBBBB", size_px, size_px, 8, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + b"".join(
         struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-        for kind, body in ((b"IHDR", header), (b"IDAT", zlib.compress(row * size_px, 9)), (b"IEND", b"")))
+        for kind, body in ((b"IHDR", header), (b"IDAT", zlib.compress(row * size_px, 9)), (b"IEND", b""))
+    )
 
 
 def _store(path: Path, data: bytes) -> None:

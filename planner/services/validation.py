@@ -1,12 +1,13 @@
 """Parsing of query parameters (lat/lon, radii, bbox, dates, choices) into values, or a 400 naming the field."""
+
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
-from planner.services.errors import ServiceError
+from planner.errors import ServiceError
 
 MAX_RADIUS_KM = 500.0
 DEFAULT_LIMIT = 20
@@ -176,8 +177,8 @@ def when(args: Mapping[str, str], name: str, *, end_of_day: bool = False) -> dat
     if len(value) == 10 and end_of_day:
         parsed = datetime.combine(parsed.date(), time.max)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def time_window(args: Mapping[str, str], now: datetime) -> tuple[datetime | None, datetime | None]:

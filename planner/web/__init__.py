@@ -1,4 +1,5 @@
 """Web pages: blueprints that parse the request, call a service and render a template."""
+
 from __future__ import annotations
 
 from flask import Flask

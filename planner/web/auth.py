@@ -1,4 +1,5 @@
 """Register, log in, log out."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -6,8 +7,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from planner.errors import ServiceError
 from planner.services import accounts
-from planner.services.errors import ServiceError
 from planner.web.forms import LoginForm, LogoutForm, RegisterForm
 
 bp = Blueprint("auth", __name__)

@@ -3,6 +3,7 @@
 Fields are only checked for shape here; the services enforce the rules and their messages land on
 the matching field.
 """
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

@@ -1,13 +1,23 @@
 """HTML error pages."""
+
 from __future__ import annotations
 
 from flask import render_template
 from werkzeug.exceptions import HTTPException
 
-from planner.services.errors import ServiceError
+from planner.errors import ServiceError
 
-TITLES = {400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found",
-          405: "Not allowed", 409: "Conflict", 413: "Too large", 429: "Slow down", 500: "Something went wrong"}
+TITLES = {
+    400: "Bad request",
+    401: "Please log in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    409: "Conflict",
+    413: "Too large",
+    429: "Slow down",
+    500: "Something went wrong",
+}
 
 
 def html_error(error: Exception):

@@ -1,20 +1,32 @@
 """Outing pages: create, edit and cancel; the event page with map, stats, profile, RSVP, meeting points, thread."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from planner.errors import ServiceError
 from planner.geo import maps
 from planner.geo.profile import elevation_svg
 from planner.services import discussion, events, meeting_points, permissions, routes, rsvp, suggestions
-from planner.services.errors import ServiceError
 from planner.web.community_forms import ActionForm, EventForm, MeetingPointForm, PostForm, RsvpForm
 from planner.web.groups import form_error, login_page, me
 from planner.web.maps import embed, tile_options
 
 bp = Blueprint("events", __name__)
-EVENT_FIELDS = ("title", "description", "starts_at", "ends_at", "timezone", "capacity", "activity", "difficulty",
-                "route_id", "lat", "lon")
+EVENT_FIELDS = (
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "capacity",
+    "activity",
+    "difficulty",
+    "route_id",
+    "lat",
+    "lon",
+)
 
 
 def _route_choices(group_id: int) -> list[tuple[str, str]]:
@@ -31,8 +43,9 @@ def _event_data(form: EventForm, group_id: int) -> dict:
         # Check everything else before the import writes the route; the start may come from the file.
         placeholder = {"lat": data["lat"] or 0, "lon": data["lon"] or 0, "timezone": data["timezone"] or "UTC"}
         events.validate_new(group_id, me(), {**data, "route_id": None, **placeholder})
-        route = routes.import_gpx(me().id, upload.read(), name=data["title"], activity=data["activity"],
-                                  group_id=group_id)
+        route = routes.import_gpx(
+            me().id, upload.read(), name=data["title"], activity=data["activity"], group_id=group_id
+        )
         data["route_id"] = route.id
     return data
 
@@ -52,8 +65,9 @@ def create(group_id: int):
             form_error(form, error if error.field != "file" else ServiceError(error.code, error.message, "gpx"))
         else:
             return redirect(url_for("events.show", event_id=event.id))
-    return render_template("events/form.html", form=form, event=None, group_name=group.name), \
-        400 if form.errors else 200
+    return render_template(
+        "events/form.html", form=form, event=None, group_name=group.name
+    ), 400 if form.errors else 200
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -70,8 +84,9 @@ def edit(event_id: int):
             form_error(form, error if error.field != "file" else ServiceError(error.code, error.message, "gpx"))
         else:
             return redirect(url_for("events.show", event_id=event_id))
-    return render_template("events/form.html", form=form, event=event, group_name=event.group.name), \
-        400 if form.errors else 200
+    return render_template(
+        "events/form.html", form=form, event=event, group_name=event.group.name
+    ), 400 if form.errors else 200
 
 
 def _event_map(event: dict, route):
@@ -82,8 +97,13 @@ def _event_map(event: dict, route):
     route = routes.visible_route(route, viewer_id)
     if route is not None:
         data = routes.map_data(route, viewer_id)
-        m = maps.route_map(data["lines"], km_marks=data["km_marks"], waypoints=data["waypoints"],
-                           meeting_points=points, **tile_options())
+        m = maps.route_map(
+            data["lines"],
+            km_marks=data["km_marks"],
+            waypoints=data["waypoints"],
+            meeting_points=points,
+            **tile_options(),
+        )
         return embed(m), m.get_name(), elevation_svg(data["profile"])
     m = maps.point_map(event["lat"], event["lon"], label=event["title"], zoom=13, **tile_options())
     return embed(m), m.get_name(), ""
@@ -98,18 +118,29 @@ def show(event_id: int):
     is_member = permissions.active_role(event["group_id"], me()) is not None
     is_staff = permissions.is_staff(event["group_id"], me())
     rsvp_form = RsvpForm()
-    rsvp_form.meeting_point_id.choices += [(str(p["id"]), f'{p["number"]}. {p["name"]}')
-                                           for p in event["meeting_points"]]
+    rsvp_form.meeting_point_id.choices += [
+        (str(p["id"]), f"{p['number']}. {p['name']}") for p in event["meeting_points"]
+    ]
     return render_template(
-        "events/show.html", event=event, event_map=event_map, map_name=map_name, profile_svg=profile_svg,
-        group_name=event_row.group.name, local=events.local_texts(event_row),
-        is_staff=is_staff, is_member=is_member,
+        "events/show.html",
+        event=event,
+        event_map=event_map,
+        map_name=map_name,
+        profile_svg=profile_svg,
+        group_name=event_row.group.name,
+        local=events.local_texts(event_row),
+        is_staff=is_staff,
+        is_member=is_member,
         suggested=suggestions.suggestions(event_id, me()) if is_staff else [],
         attendees=rsvp.attendees(event_id, me()) if is_member else None,
-        meeting_counts=rsvp.going_per_meeting_point(event_id), rsvp_form=rsvp_form,
-        point_form=MeetingPointForm(), action_form=ActionForm(), post_form=PostForm(),
+        meeting_counts=rsvp.going_per_meeting_point(event_id),
+        rsvp_form=rsvp_form,
+        point_form=MeetingPointForm(),
+        action_form=ActionForm(),
+        post_form=PostForm(),
         thread=discussion.list_posts("event", event_id, me(), request.args.get("page")),
-        me_id=current_user.get_id(), post_url=url_for("events.post", event_id=event_id),
+        me_id=current_user.get_id(),
+        post_url=url_for("events.post", event_id=event_id),
     )
 
 

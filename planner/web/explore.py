@@ -4,21 +4,22 @@ The whole query lives in the URL (a GET form), so a search can be shared and rel
 event markers are not inlined: static/js/explore.js loads them from GET /api/v1/events?bbox= as the
 map moves.
 """
+
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, render_template, request, url_for
 
+from planner.errors import ServiceError
 from planner.geo import maps
 from planner.models.event import DIFFICULTIES
 from planner.models.group import INTERESTS
 from planner.models.route import ACTIVITIES
 from planner.services import search, validation
-from planner.services.errors import ServiceError
 from planner.services.geocode import geocode
+from planner.times import local_text
 from planner.web.maps import embed, tile_options
 
 bp = Blueprint("explore", __name__)
@@ -28,8 +29,21 @@ PAGE_SIZE = 20
 DEFAULT_RADIUS_KM = 25.0
 MIN_RADIUS_KM, MAX_RADIUS_KM = 1.0, 200.0
 # The parameters the page understands; anything else in the URL is ignored.
-FIELDS = ("q", "lat", "lon", "radius_km", "what", "activity", "interest", "difficulty", "from", "to",
-          "min_length_km", "max_length_km", "has_spots")
+FIELDS = (
+    "q",
+    "lat",
+    "lon",
+    "radius_km",
+    "what",
+    "activity",
+    "interest",
+    "difficulty",
+    "from",
+    "to",
+    "min_length_km",
+    "max_length_km",
+    "has_spots",
+)
 WORLD_VIEW = ((20.0, 0.0), 2)
 
 
@@ -55,27 +69,32 @@ def _radius_m(args: Mapping[str, str]) -> float:
     return radius_m
 
 
-def _local_time_text(row: Mapping) -> str:
-    """The event's start in its own time zone, e.g. "Sat 05 Dec 2026, 08:30 CST"."""
-    local = row["starts_at"].astimezone(ZoneInfo(row["timezone"]))
-    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
-
-
 def _results(kind: str, args: Mapping[str, str], place: dict, page: int) -> tuple[list[dict], bool]:
     """One page of results of kind near place, nearest first, and whether a next page exists."""
     lat, lon, radius_m = place["lat"], place["lon"], _radius_m(args)
     window = {"limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE}
     if kind == "groups":
-        rows = search.groups_nearby(lat, lon, radius_m, interest=validation.choice(args, "interest", INTERESTS),
-                                    **window)
+        rows = search.groups_nearby(
+            lat, lon, radius_m, interest=validation.choice(args, "interest", INTERESTS), **window
+        )
     elif kind == "routes":
         min_length_m, max_length_m = validation.length_range_m(args)
-        rows = search.routes_nearby(lat, lon, radius_m, activity=validation.choice(args, "activity", ACTIVITIES),
-                                    min_length_m=min_length_m, max_length_m=max_length_m, **window)
+        rows = search.routes_nearby(
+            lat,
+            lon,
+            radius_m,
+            activity=validation.choice(args, "activity", ACTIVITIES),
+            min_length_m=min_length_m,
+            max_length_m=max_length_m,
+            **window,
+        )
     else:
         rows = search.events_nearby(lat, lon, radius_m, search.event_filters(args), **window)
         details = search.event_details([row["id"] for row in rows])
-        rows = [{**row, **details.get(row["id"], {}), "starts_at_text": _local_time_text(row)} for row in rows]
+        rows = [
+            {**row, **details.get(row["id"], {}), "starts_at_text": local_text(row["starts_at"], row["timezone"])}
+            for row in rows
+        ]
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
@@ -119,10 +138,21 @@ def explore():
     radius_km = _shown_radius_km(args)
     folium_map = _map(place, radius_km)
     return render_template(
-        "explore.html", kind=kind, kinds=KINDS, place=place, other_places=others, results=results,
-        error=error, form={name: args.get(name, "") for name in FIELDS}, radius_km=radius_km,
-        activities=ACTIVITIES, interests=INTERESTS, difficulties=DIFFICULTIES,
-        map_parts=embed(folium_map), map_name=folium_map.get_name(),
+        "explore.html",
+        kind=kind,
+        kinds=KINDS,
+        place=place,
+        other_places=others,
+        results=results,
+        error=error,
+        form={name: args.get(name, "") for name in FIELDS},
+        radius_km=radius_km,
+        activities=ACTIVITIES,
+        interests=INTERESTS,
+        difficulties=DIFFICULTIES,
+        map_parts=embed(folium_map),
+        map_name=folium_map.get_name(),
         prev_url=_page_url(args, page - 1) if page > 1 and error is None else None,
-        next_url=_page_url(args, page + 1) if has_next else None, page=page,
+        next_url=_page_url(args, page + 1) if has_next else None,
+        page=page,
     ), (400 if error else 200)

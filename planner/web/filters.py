@@ -1,4 +1,5 @@
 """Jinja filters for numbers with units."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Flask-WTF forms (every form carries a CSRF token)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -31,8 +32,9 @@ class LogoutForm(FlaskForm):
 class RouteUploadForm(FlaskForm):
     """Upload a GPX file as a route."""
 
-    file = FileField("GPX file", validators=[FileRequired("Choose a GPX file."),
-                                             FileAllowed(["gpx", "xml"], "Upload a .gpx file.")])
+    file = FileField(
+        "GPX file", validators=[FileRequired("Choose a GPX file."), FileAllowed(["gpx", "xml"], "Upload a .gpx file.")]
+    )
     name = StringField("Name (optional: taken from the file)", validators=[Optional(), Length(max=200)])
     activity = SelectField("Activity", choices=[(a, a.replace("_", " ").capitalize()) for a in ACTIVITIES])
 
@@ -43,5 +45,6 @@ class PrivacyZoneForm(FlaskForm):
     name = StringField("Name (only you see it)", validators=[Optional(), Length(max=80)])
     lat = StringField("Latitude", validators=[DataRequired()])
     lon = StringField("Longitude", validators=[DataRequired()])
-    radius_m = IntegerField("Radius in metres (200 to 1,000)", default=500,
-                            validators=[DataRequired(), NumberRange(min=200, max=1000)])
+    radius_m = IntegerField(
+        "Radius in metres (200 to 1,000)", default=500, validators=[DataRequired(), NumberRange(min=200, max=1000)]
+    )

@@ -1,4 +1,5 @@
 """Group pages: list, create, edit, join/leave, members and approvals, the group board, posts, home area."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -7,9 +8,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from planner.errors import ServiceError, Unauthorized
 from planner.geo import maps
 from planner.services import discussion, events, groups, permissions, suggestions
-from planner.services.errors import ServiceError, Unauthorized
 from planner.web.community_forms import ActionForm, GroupForm, HomeAreaForm, PostForm, RoleForm
 from planner.web.maps import embed, tile_options
 
@@ -64,8 +65,9 @@ def create():
     form = GroupForm()
     if form.validate_on_submit():
         try:
-            group = groups.create_group(me(), {k: form[k].data for k in ("name", "interest", "description",
-                                                                         "visibility", "lat", "lon")})
+            group = groups.create_group(
+                me(), {k: form[k].data for k in ("name", "interest", "description", "visibility", "lat", "lon")}
+            )
         except ServiceError as error:
             form_error(form, error)
         else:
@@ -83,8 +85,11 @@ def edit(group_id: int):
     form = GroupForm(data=current)
     if form.validate_on_submit():
         try:
-            groups.update_group(group_id, me(), {k: form[k].data for k in ("name", "interest", "description",
-                                                                           "visibility", "lat", "lon")})
+            groups.update_group(
+                group_id,
+                me(),
+                {k: form[k].data for k in ("name", "interest", "description", "visibility", "lat", "lon")},
+            )
         except ServiceError as error:
             form_error(form, error)
         else:
@@ -98,10 +103,15 @@ def show(group_id: int):
     group = groups.group_dict(permissions.visible_group(group_id, me()), me())
     area_map = embed(maps.point_map(group["lat"], group["lon"], label=group["name"], **tile_options()))
     return render_template(
-        "groups/show.html", group=group, area_map=area_map, action_form=ActionForm(),
-        upcoming=events.group_events(group_id, me()), post_form=PostForm(),
+        "groups/show.html",
+        group=group,
+        area_map=area_map,
+        action_form=ActionForm(),
+        upcoming=events.group_events(group_id, me()),
+        post_form=PostForm(),
         thread=discussion.list_posts("group", group_id, me(), request.args.get("page")),
-        is_staff=permissions.is_staff(group_id, me()), me_id=current_user.get_id(),
+        is_staff=permissions.is_staff(group_id, me()),
+        me_id=current_user.get_id(),
         post_url=url_for("groups.post", group_id=group_id),
     )
 
@@ -126,8 +136,14 @@ def leave(group_id: int):
 def members(group_id: int):
     """Members, pending requests (organisers) and role changes (owner)."""
     group = groups.group_dict(permissions.visible_group(group_id, me()), me())
-    return render_template("groups/members.html", group=group, people=groups.members(group_id, me()),
-                           action_form=ActionForm(), role_form=RoleForm(), me_id=current_user.get_id())
+    return render_template(
+        "groups/members.html",
+        group=group,
+        people=groups.members(group_id, me()),
+        action_form=ActionForm(),
+        role_form=RoleForm(),
+        me_id=current_user.get_id(),
+    )
 
 
 @bp.post("/groups/<int:group_id>/members/<int:user_id>/approve")
@@ -173,8 +189,9 @@ def edit_post(post_id: int):
             return redirect(thread_url(post_id))
     elif request.method == "GET":
         form.body.data = discussion.editable_body(post_id, me())
-    return render_template("groups/post_edit.html", form=form, back_url=thread_url(post_id)), \
-        400 if form.errors else 200
+    return render_template(
+        "groups/post_edit.html", form=form, back_url=thread_url(post_id)
+    ), 400 if form.errors else 200
 
 
 @bp.post("/posts/<int:post_id>/delete")
@@ -202,5 +219,6 @@ def home_area():
         else:
             flash("Thanks: your home area is stored to about 1 km and never shown.", "success")
             return redirect(url_for("groups.home_area"))
-    return render_template("groups/home_area.html", form=form, action_form=ActionForm(),
-                           sharing=current_user.share_home_area), 400 if form.errors else 200
+    return render_template(
+        "groups/home_area.html", form=form, action_form=ActionForm(), sharing=current_user.share_home_area
+    ), 400 if form.errors else 200

@@ -1,4 +1,5 @@
 """Embedding folium maps in pages with locally served assets."""
+
 from __future__ import annotations
 
 import folium

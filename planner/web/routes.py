@@ -1,4 +1,5 @@
 """Route pages: upload a GPX file, see it on a map with its stats and elevation profile, download it."""
+
 from __future__ import annotations
 
 import json
@@ -7,10 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from planner.downloads import attachment
+from planner.errors import ServiceError
 from planner.geo import maps
 from planner.geo.profile import elevation_svg
 from planner.services import privacy, routes
-from planner.services.errors import ServiceError
 from planner.web.community_forms import ActionForm
 from planner.web.forms import PrivacyZoneForm, RouteUploadForm
 from planner.web.groups import form_error, login_page, me
@@ -31,8 +32,9 @@ def upload():
     form = RouteUploadForm()
     if form.validate_on_submit():
         try:
-            route = routes.import_gpx(current_user.id, form.file.data.read(), name=form.name.data,
-                                      activity=form.activity.data)
+            route = routes.import_gpx(
+                current_user.id, form.file.data.read(), name=form.name.data, activity=form.activity.data
+            )
         except ServiceError as error:
             form.file.errors.append(error.message)
         else:
@@ -52,13 +54,19 @@ def show(route_id: int):
     """A route's map, stats, elevation profile and downloads."""
     route = routes.get_route(route_id, _viewer_id())
     data = routes.map_data(route, _viewer_id())
-    route_map = embed(maps.route_map(data["lines"], km_marks=data["km_marks"], waypoints=data["waypoints"],
-                                     **tile_options()))
-    return render_template("routes/show.html", route=routes.route_dict(route, _viewer_id()), route_owner_id=route.owner_id,
-                           cut_for_viewer=routes.is_cut_for(route, _viewer_id()),
-                           cut_for_others=route.public_stats is not None,
-                           route_map=route_map, profile_svg=elevation_svg(data["profile"]),
-                           waypoints=data["waypoints"])
+    route_map = embed(
+        maps.route_map(data["lines"], km_marks=data["km_marks"], waypoints=data["waypoints"], **tile_options())
+    )
+    return render_template(
+        "routes/show.html",
+        route=routes.route_dict(route, _viewer_id()),
+        route_owner_id=route.owner_id,
+        cut_for_viewer=routes.is_cut_for(route, _viewer_id()),
+        cut_for_others=route.public_stats is not None,
+        route_map=route_map,
+        profile_svg=elevation_svg(data["profile"]),
+        waypoints=data["waypoints"],
+    )
 
 
 @bp.get("/routes/<int:route_id>/download.gpx")
@@ -102,13 +110,22 @@ def privacy_zones():
         else:
             flash("Privacy zone added: others now see your routes without the parts around it.", "success")
             if added["outings_starting_inside"]:
-                flash(f"{len(added['outings_starting_inside'])} upcoming outing(s) on your routes start near this "
-                      "zone, and zones do not move an outing's start: edit them to meet somewhere else.", "error")
+                flash(
+                    f"{len(added['outings_starting_inside'])} upcoming outing(s) on your routes start near this "
+                    "zone, and zones do not move an outing's start: edit them to meet somewhere else.",
+                    "error",
+                )
             return redirect(url_for("routes.privacy_zones"))
     zones = privacy.list_zones(me())
     zones_map = maps.zones_map(zones, **tile_options())
-    return render_template("routes/privacy.html", form=form, zones=zones, zones_map=embed(zones_map),
-                           map_name=zones_map.get_name(), action_form=ActionForm()), 400 if form.errors else 200
+    return render_template(
+        "routes/privacy.html",
+        form=form,
+        zones=zones,
+        zones_map=embed(zones_map),
+        map_name=zones_map.get_name(),
+        action_form=ActionForm(),
+    ), 400 if form.errors else 200
 
 
 @bp.post("/me/privacy/<int:zone_id>/delete")

@@ -1,4 +1,5 @@
 """Map tiles from our own origin (see services/tiles.py)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response

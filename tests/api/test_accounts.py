@@ -1,7 +1,8 @@
 """POST /api/v1/users and /api/v1/tokens, and bearer authentication."""
+
 import hashlib
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -36,10 +37,12 @@ class TestCreateUser:
         }
 
     def test_bad_input_names_the_field(self, client):
-        cases = [({"email": "nope", "password": PW, "display_name": "A"}, "email"),
-                 ({"email": "a@b.org", "password": "short", "display_name": "A"}, "password"),
-                 ({"email": "a@b.org", "password": PW, "display_name": "  "}, "display_name"),
-                 ({"email": "a@b.org", "password": 12345678, "display_name": "A"}, "password")]
+        cases = [
+            ({"email": "nope", "password": PW, "display_name": "A"}, "email"),
+            ({"email": "a@b.org", "password": "short", "display_name": "A"}, "password"),
+            ({"email": "a@b.org", "password": PW, "display_name": "  "}, "display_name"),
+            ({"email": "a@b.org", "password": 12345678, "display_name": "A"}, "password"),
+        ]
         for body, field in cases:
             response = client.post("/api/v1/users", json=body)
             assert response.status_code == 400, body
@@ -80,9 +83,11 @@ class TestCreateToken:
         register(client)
         token = token_for(client).get_json()["token"]
         with app.app_context():
-            db.session.execute(update(ApiToken).values(
-                created_at=datetime.now(timezone.utc) - timedelta(days=40),
-                expires_at=datetime.now(timezone.utc) - timedelta(days=1)))
+            db.session.execute(
+                update(ApiToken).values(
+                    created_at=datetime.now(UTC) - timedelta(days=40), expires_at=datetime.now(UTC) - timedelta(days=1)
+                )
+            )
             db.session.commit()
         response = client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401

@@ -1,4 +1,5 @@
 """A live app on its own database, and Chromium pages that reach nothing but the app; screenshots on failure."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,15 @@ from werkzeug.serving import make_server
 from planner.extensions import db
 from tests.conftest import MIGRATIONS, ROOT, database_url_for, drop_database, make_app, recreate_database
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -38,8 +46,11 @@ class Watch:
 
     def problems(self) -> list[str]:
         """Everything recorded, labelled."""
-        return ([f"console: {m}" for m in self.console_errors] + [f"pageerror: {m}" for m in self.page_errors]
-                + [f"other host: {u}" for u in self.blocked])
+        return (
+            [f"console: {m}" for m in self.console_errors]
+            + [f"pageerror: {m}" for m in self.page_errors]
+            + [f"other host: {u}" for u in self.blocked]
+        )
 
     def clear(self) -> None:
         """Forget what was recorded so far."""
@@ -96,6 +107,7 @@ def _guard(context, base: str, watch: Watch) -> None:
 
     The pattern matches every URL but the app's own, so the app's requests never wait for a Python callback.
     """
+
     def abort(request_route):
         watch.blocked.append(request_route.request.url)
         request_route.abort()
@@ -105,8 +117,13 @@ def _guard(context, base: str, watch: Watch) -> None:
 
 def _listen(page, watch: Watch) -> None:
     """Record console errors and uncaught exceptions of page."""
-    page.on("console", lambda message: message.type == "error" and watch.console_errors.append(
-        f"{message.text} @ {message.location.get('url', '')}"))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and watch.console_errors.append(f"{message.text} @ {message.location.get('url', '')}")
+        ),
+    )
     page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
 
 

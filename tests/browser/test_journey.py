@@ -1,4 +1,5 @@
 """In a real Chromium, every other host unreachable: an organiser and a participant walk the whole outing journey."""
+
 from __future__ import annotations
 
 import re

@@ -1,10 +1,11 @@
 """In a real Chromium: the explore map loads its markers from the bbox endpoint, "Near me" searches, and a click on
 the event or privacy map fills the form's coordinates."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -32,10 +33,18 @@ def seeded(live_app) -> Seeded:
         owner = accounts.register(ORGANISER, PASSWORD, "Organiser")
         group = groups.create_group(owner, {"name": "Map testers", "interest": "hiking", "lat": 30.25, "lon": 120.1})
         route = routes.import_gpx(owner.id, north_line_gpx(), group_id=group.id)
-        starts_at = datetime.now(timezone.utc) + timedelta(days=3)
-        event = Event(group_id=group.id, title="Map walk", starts_at=starts_at, ends_at=starts_at + timedelta(hours=4),
-                      timezone="Asia/Shanghai", capacity=10, activity="hiking", route_id=route.id,
-                      start="SRID=4326;POINT(120.1 30.2)")
+        starts_at = datetime.now(UTC) + timedelta(days=3)
+        event = Event(
+            group_id=group.id,
+            title="Map walk",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=4),
+            timezone="Asia/Shanghai",
+            capacity=10,
+            activity="hiking",
+            route_id=route.id,
+            start="SRID=4326;POINT(120.1 30.2)",
+        )
         db.session.add(event)
         events_at(group.id, [(30.25, 120.15), (30.26, 120.16)])
         events_at(group.id, [(30.27, 120.17)], title=HOSTILE_TITLE)
@@ -74,8 +83,9 @@ class TestExploreMap:
         assert watch.problems() == []
 
     def test_near_me_fills_lat_lon_from_geolocation_and_searches(self, open_context, live_app, seeded):
-        context, page, watch = open_context(geolocation={"latitude": 30.25, "longitude": 120.15},
-                                            permissions=["geolocation"])
+        context, page, watch = open_context(
+            geolocation={"latitude": 30.25, "longitude": 120.15}, permissions=["geolocation"]
+        )
         page.goto(f"{live_app.base}/explore")
         page.click("#near-me")
         page.wait_for_url("**/explore?*lat=30.25000*")
@@ -110,8 +120,12 @@ class TestMapClicks:
         page.wait_for_selector("ul.zones li")
         with live_app.app.app_context():
             (zone,) = db.session.scalars(db.select(PrivacyZone)).all()
-            centre = db.session.execute(db.select(db.func.ST_Y(db.func.geometry(PrivacyZone.centre)),
-                                                  db.func.ST_X(db.func.geometry(PrivacyZone.centre)))).one()
+            centre = db.session.execute(
+                db.select(
+                    db.func.ST_Y(db.func.geometry(PrivacyZone.centre)),
+                    db.func.ST_X(db.func.geometry(PrivacyZone.centre)),
+                )
+            ).one()
         assert zone.radius_m == 300 and tuple(centre) == pytest.approx((lat, lon), abs=1e-6)
         assert page.locator("path.leaflet-interactive").count() == 1  # the zone's circle
         assert watch.problems() == []

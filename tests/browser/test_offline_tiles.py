@@ -1,11 +1,13 @@
 """With tiles configured but the tile server out of reach, maps still draw and the console stays clean."""
+
 import pytest
 
 pytestmark = pytest.mark.browser
 
 
 def test_maps_get_blank_tiles_and_no_console_errors_when_the_tile_server_is_unreachable(
-        open_context, live_app, tmp_path, monkeypatch):
+    open_context, live_app, tmp_path, monkeypatch
+):
     monkeypatch.setitem(live_app.app.config, "TILES_URL", "http://127.0.0.1:9/{z}/{x}/{y}.png")  # refused
     monkeypatch.setitem(live_app.app.config, "TILES_CACHE_DIR", str(tmp_path))
     context, page, watch = open_context()

@@ -1,10 +1,11 @@
 """In a real Chromium: XSS payloads stored in every user-controlled text run nowhere they are shown."""
+
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
 
 import pytest
@@ -74,14 +75,20 @@ STATE = """() => {
 def _gpx(kind: str, label: str, waypoints: tuple[str, ...], lat: float, lon: float) -> bytes:
     """A GPX 1.1 file whose track (kind "trk") or route ("rte") is named and described by label, with waypoints."""
     tag = "trkpt" if kind == "trk" else "rtept"
-    points = "".join(f'<{tag} lat="{lat + k * 0.001:.6f}" lon="{lon:.6f}"><ele>{100 + k}</ele></{tag}>'
-                     for k in range(20))
+    points = "".join(
+        f'<{tag} lat="{lat + k * 0.001:.6f}" lon="{lon:.6f}"><ele>{100 + k}</ele></{tag}>' for k in range(20)
+    )
     body = f"<trkseg>{points}</trkseg>" if kind == "trk" else points
-    wpts = "".join(f'<wpt lat="{lat + k * 0.001:.6f}" lon="{lon + 0.0005:.6f}"><name>{escape(text)}</name>'
-                   f"<desc>{escape(text)}</desc></wpt>" for k, text in enumerate(waypoints))
-    return (f'<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="xss test" '
-            f'xmlns="http://www.topografix.com/GPX/1/1">{wpts}<{kind}><name>{escape(label)}</name>'
-            f"<desc>{escape(label)}</desc>{body}</{kind}></gpx>").encode()
+    wpts = "".join(
+        f'<wpt lat="{lat + k * 0.001:.6f}" lon="{lon + 0.0005:.6f}"><name>{escape(text)}</name>'
+        f"<desc>{escape(text)}</desc></wpt>"
+        for k, text in enumerate(waypoints)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="xss test" '
+        f'xmlns="http://www.topografix.com/GPX/1/1">{wpts}<{kind}><name>{escape(label)}</name>'
+        f"<desc>{escape(label)}</desc>{body}</{kind}></gpx>"
+    ).encode()
 
 
 @dataclass
@@ -96,7 +103,7 @@ class Corpus:
 
 def _when(days: int) -> dict:
     """starts_at/ends_at of an outing `days` from now."""
-    starts = datetime.now(timezone.utc) + timedelta(days=days)
+    starts = datetime.now(UTC) + timedelta(days=days)
     return {"starts_at": starts, "ends_at": starts + timedelta(hours=4), "timezone": "Asia/Shanghai"}
 
 
@@ -107,16 +114,28 @@ def _seed_own(index: int, payload: str, hub, organiser) -> dict:
     """
     user = accounts.register(f"x{index}@example.org", PASSWORD, payload)
     lat, lon = 30.10 + (index // 10) * 0.02, 120.00 + (index % 10) * 0.02
-    group = groups.create_group(user, {"name": payload, "description": payload, "interest": "hiking",
-                                       "lat": lat, "lon": lon})
+    group = groups.create_group(
+        user, {"name": payload, "description": payload, "interest": "hiking", "lat": lat, "lon": lon}
+    )
     trk = routes.import_gpx(user.id, _gpx("trk", payload, (payload,), lat, lon), group_id=group.id)
     routes.import_gpx(user.id, _gpx("rte", payload, (), lat + 0.005, lon), group_id=group.id)
-    event = events.create_event(group.id, user, {"title": payload, "description": payload, "capacity": 10,
-                                                 "activity": "hiking", "route_id": trk.id, **_when(2 + index)})
+    event = events.create_event(
+        group.id,
+        user,
+        {
+            "title": payload,
+            "description": payload,
+            "capacity": 10,
+            "activity": "hiking",
+            "route_id": trk.id,
+            **_when(2 + index),
+        },
+    )
     privacy.add_zone(user, {"name": payload, "lat": lat + 0.3, "lon": lon + 0.3, "radius_m": 300})
     hub_group, hub_event = hub
-    point = meeting_points.add(hub_event, organiser, {"name": payload, "notes": payload,
-                                                      "lat": 30.2 + (index % 20) * 0.001, "lon": 120.1003})
+    point = meeting_points.add(
+        hub_event, organiser, {"name": payload, "notes": payload, "lat": 30.2 + (index % 20) * 0.001, "lon": 120.1003}
+    )
     groups.join(hub_group, user)
     rsvp.rsvp(hub_event, user, point.id)
     discussion.create_post("event", hub_event, user, payload)
@@ -131,8 +150,11 @@ def _seed() -> Corpus:
     every = "\n".join(PAYLOADS)
     trk = routes.import_gpx(organiser.id, _gpx("trk", every, PAYLOADS, 30.2, 120.1), group_id=hub.id)
     rte = routes.import_gpx(organiser.id, _gpx("rte", every, PAYLOADS, 30.3, 120.1), group_id=hub.id)
-    event = events.create_event(hub.id, organiser, {"title": "Hub outing", "capacity": 500, "activity": "hiking",
-                                                    "route_id": trk.id, **_when(1)})
+    event = events.create_event(
+        hub.id,
+        organiser,
+        {"title": "Hub outing", "capacity": 500, "activity": "hiking", "route_id": trk.id, **_when(1)},
+    )
     corpus = Corpus(hub.id, event.id, (trk.id, rte.id))
     corpus.own = [_seed_own(index, payload, (hub.id, event.id), organiser) for index, payload in enumerate(PAYLOADS)]
     return corpus
@@ -159,8 +181,9 @@ class Inspector:
         self.context.clear_cookies()
         form = self.context.request.get(f"{self.base}/login").text()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-        answer = self.context.request.post(f"{self.base}/login", form={
-            "csrf_token": token, "email": email, "password": PASSWORD}, max_redirects=0)
+        answer = self.context.request.post(
+            f"{self.base}/login", form={"csrf_token": token, "email": email, "password": PASSWORD}, max_redirects=0
+        )
         assert answer.status == 302, answer.text()
 
     def check(self, path: str, shown: tuple[str, ...] = (), min_overlays: int = 0, markers: int = 0) -> str:
@@ -242,8 +265,12 @@ class TestPagesShowingUserText:
 
     def test_the_explore_map_shows_payloads_as_text(self, inspector, corpus):
         """The explore map loads its markers from the API; their popups and tooltips show every title as text."""
-        inspector.check("/explore?q=Hangzhou&radius_km=50", shown=tuple(PAYLOADS), markers=len(PAYLOADS) + 1,
-                        min_overlays=2 * len(PAYLOADS))
+        inspector.check(
+            "/explore?q=Hangzhou&radius_km=50",
+            shown=tuple(PAYLOADS),
+            markers=len(PAYLOADS) + 1,
+            min_overlays=2 * len(PAYLOADS),
+        )
 
     def test_payloads_run_nowhere_on_each_authors_pages(self, inspector, corpus):
         """Logged in as each payload's author (named by it): their group, their outing and their routes."""

@@ -1,4 +1,5 @@
 """Helpers for the community tests: bearer headers, a group with people in every role, a route."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,8 +26,12 @@ def bearer(user: User) -> dict:
 def north_line_gpx(points: int = LINE_POINTS) -> bytes:
     """A GPX track due north from LINE_START, climbing 1 m per point."""
     lats = tuple(LINE_START[0] + i * LINE_STEP_DEG for i in range(points))
-    segment = gpx.Segment(lats=lats, lons=(LINE_START[1],) * points, eles_m=tuple(100.0 + i for i in range(points)),
-                          times=(None,) * points)
+    segment = gpx.Segment(
+        lats=lats,
+        lons=(LINE_START[1],) * points,
+        eles_m=tuple(100.0 + i for i in range(points)),
+        times=(None,) * points,
+    )
     return gpx_export.build_gpx("North line", [segment])
 
 

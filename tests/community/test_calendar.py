@@ -1,4 +1,5 @@
 """An outing as iCalendar and as GPX."""
+
 from datetime import datetime
 from xml.etree import ElementTree
 

@@ -1,13 +1,16 @@
 """Threads under events and groups: sanitised Markdown, replies, edits, tombstones, moderation, pages."""
+
 import pytest
 
+from planner.errors import Forbidden, NotFound, ServiceError
 from planner.services import discussion
-from planner.services.errors import Forbidden, NotFound, ServiceError
 from tests import factories
 from tests.community.conftest import bearer
 
-HOSTILE = ('<script>alert(1)</script><img src=x onerror=alert(2)> [click](javascript:alert(3)) '
-           '<a href="https://example.org" onclick="alert(4)">site</a> [ok](https://example.org/x)')
+HOSTILE = (
+    "<script>alert(1)</script><img src=x onerror=alert(2)> [click](javascript:alert(3)) "
+    '<a href="https://example.org" onclick="alert(4)">site</a> [ok](https://example.org/x)'
+)
 
 
 class TestCreatePost:
@@ -43,8 +46,7 @@ class TestListPosts:
         reply = discussion.create_post("event", event.id, cast.organiser, "Re first", parent_id=first.id)
         nested = discussion.create_post("event", event.id, cast.member, "Re re", parent_id=reply.id)
         posts = discussion.list_posts("event", event.id, cast.member)["posts"]
-        assert [(p["id"], p["depth"]) for p in posts] == [(first.id, 0), (reply.id, 1), (nested.id, 2),
-                                                          (second.id, 0)]
+        assert [(p["id"], p["depth"]) for p in posts] == [(first.id, 0), (reply.id, 1), (nested.id, 2), (second.id, 0)]
 
     def test_pages_hold_whole_threads(self, cast, monkeypatch):
         monkeypatch.setattr(discussion, "PAGE_SIZE", 2)
@@ -84,8 +86,7 @@ class TestDeletePost:
         reply = discussion.create_post("group", cast.group.id, cast.owner, "Reply", parent_id=root.id)
         discussion.delete_post(root.id, cast.member)
         posts = discussion.list_posts("group", cast.group.id, cast.member)["posts"]
-        assert [(p["id"], p["deleted"], p["author"], p["body_html"]) for p in posts[:1]] == \
-            [(root.id, True, None, "")]
+        assert [(p["id"], p["deleted"], p["author"], p["body_html"]) for p in posts[:1]] == [(root.id, True, None, "")]
         assert posts[1]["id"] == reply.id and posts[1]["body_html"] == "<p>Reply</p>"
 
     def test_organisers_remove_posts_in_their_group_members_do_not(self, cast):

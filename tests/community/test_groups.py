@@ -1,4 +1,5 @@
 """Groups through the API: create, read, edit, join/leave, approval queue, roles and the member list."""
+
 from sqlalchemy import func, select
 
 from planner.extensions import db
@@ -6,8 +7,14 @@ from planner.models import Group, Membership
 from tests import factories
 from tests.community.conftest import bearer
 
-NEW_GROUP = {"name": "Dawn hikers", "interest": "hiking", "description": "Early starts.", "lat": 30.25,
-             "lon": 120.15, "visibility": "public"}
+NEW_GROUP = {
+    "name": "Dawn hikers",
+    "interest": "hiking",
+    "description": "Early starts.",
+    "lat": 30.25,
+    "lon": 120.15,
+    "visibility": "public",
+}
 
 
 def _count(model) -> int:
@@ -26,8 +33,14 @@ class TestCreateGroup:
     def test_bad_input_is_400_naming_the_field_and_writes_nothing(self, client, ctx):
         user = factories.user()
         before = _count(Group), _count(Membership)
-        for field, value in [("lat", 91), ("lon", "east"), ("name", " "), ("interest", "chess"),
-                             ("visibility", "secret"), ("description", 5)]:
+        for field, value in [
+            ("lat", 91),
+            ("lon", "east"),
+            ("name", " "),
+            ("interest", "chess"),
+            ("visibility", "secret"),
+            ("description", 5),
+        ]:
             response = client.post("/api/v1/groups", json={**NEW_GROUP, field: value}, headers=bearer(user))
             assert response.status_code == 400, field
             assert response.get_json()["error"]["field"] == field
@@ -63,8 +76,9 @@ class TestJoin:
 
     def test_private_groups_queue_requests_until_an_organiser_approves(self, client, private_cast):
         group_id, outsider = private_cast.group.id, private_cast.outsider
-        assert client.post(f"/api/v1/groups/{group_id}/join", headers=bearer(outsider)).get_json() == \
-            {"status": "pending"}
+        assert client.post(f"/api/v1/groups/{group_id}/join", headers=bearer(outsider)).get_json() == {
+            "status": "pending"
+        }
         assert client.get(f"/api/v1/groups/{group_id}", headers=bearer(outsider)).status_code == 404
         approve = f"/api/v1/groups/{group_id}/members/{outsider.id}/approve"
         assert client.post(approve, headers=bearer(private_cast.member)).status_code == 403
@@ -85,8 +99,9 @@ class TestSetRole:
     def test_only_the_owner_promotes_and_demotes(self, client, cast):
         url = f"/api/v1/groups/{cast.group.id}/members/{cast.member.id}"
         assert client.patch(url, json={"role": "organiser"}, headers=bearer(cast.organiser)).status_code == 403
-        assert client.patch(url, json={"role": "organiser"}, headers=bearer(cast.owner)).get_json()["role"] == \
-            "organiser"
+        assert (
+            client.patch(url, json={"role": "organiser"}, headers=bearer(cast.owner)).get_json()["role"] == "organiser"
+        )
         assert client.patch(url, json={"role": "member"}, headers=bearer(cast.owner)).get_json()["role"] == "member"
 
     def test_handing_over_makes_the_old_owner_an_organiser(self, client, cast):

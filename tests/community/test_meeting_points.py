@@ -1,15 +1,16 @@
 """Meeting points: by coordinates or place name, snapped to the route, ordered, timed, chosen when RSVPing."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from geopy.distance import geodesic
 
+from planner.errors import ServiceError
 from planner.services import meeting_points, rsvp
-from planner.services.errors import ServiceError
 from tests import factories
 from tests.community.conftest import LINE_START, bearer
 
-START = datetime(2030, 5, 1, 0, 0, tzinfo=timezone.utc)
+START = datetime(2030, 5, 1, 0, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -43,8 +44,9 @@ class TestAdd:
         assert meeting_points.ordered(outing.id) == []
 
     def test_the_meeting_time_is_local_to_the_event(self, cast, outing):
-        point = meeting_points.add(outing.id, cast.owner, {"name": "Gate", "lat": 30.21, "lon": 120.1,
-                                                           "meet_at": "2030-05-01T08:15"})
+        point = meeting_points.add(
+            outing.id, cast.owner, {"name": "Gate", "lat": 30.21, "lon": 120.1, "meet_at": "2030-05-01T08:15"}
+        )
         assert meeting_points.point_dict(point, None)["meet_at"] == "2030-05-01T00:15:00Z"
 
 
@@ -63,8 +65,9 @@ class TestEstimatedArrival:
         point = meeting_points.add(outing.id, cast.owner, {"name": "Half", "lat": 30.25, "lon": 120.1})
         arrival = meeting_points.estimated_arrival(outing, point.along_m, None)
         # The line climbs evenly, so half-way means half the route's ascent.
-        expected_s = estimate_duration_s(point.along_m, outing.route.ascent_m * point.along_m / outing.route.length_m,
-                                         0.0, "hiking")
+        expected_s = estimate_duration_s(
+            point.along_m, outing.route.ascent_m * point.along_m / outing.route.length_m, 0.0, "hiking"
+        )
         assert (arrival - START).total_seconds() == pytest.approx(expected_s, abs=60)
         at_end = meeting_points.estimated_arrival(outing, outing.route.length_m, None)
         assert (at_end - START).total_seconds() == pytest.approx(outing.route.estimated_duration_s, rel=0.01)
@@ -88,22 +91,27 @@ class TestChosenMeetingPoint:
 class TestMeetingPointsApi:
     def test_create_list_patch_delete(self, client, cast, outing):
         url = f"/api/v1/events/{outing.id}/meeting-points"
-        created = client.post(url, json={"name": "Bridge", "lat": 30.25, "lon": 120.1, "notes": "Café"},
-                              headers=bearer(cast.organiser))
+        created = client.post(
+            url, json={"name": "Bridge", "lat": 30.25, "lon": 120.1, "notes": "Café"}, headers=bearer(cast.organiser)
+        )
         assert created.status_code == 201
         body = created.get_json()
         assert set(body) == {"id", "name", "lat", "lon", "meet_at", "notes", "along_m", "off_route_m"}
         assert [p["id"] for p in client.get(url).get_json()] == [body["id"]]
-        patched = client.patch(f"/api/v1/meeting-points/{body['id']}", json={"lat": 30.21, "lon": 120.1},
-                               headers=bearer(cast.organiser)).get_json()
+        patched = client.patch(
+            f"/api/v1/meeting-points/{body['id']}", json={"lat": 30.21, "lon": 120.1}, headers=bearer(cast.organiser)
+        ).get_json()
         assert patched["along_m"] < body["along_m"]
         assert client.delete(f"/api/v1/meeting-points/{body['id']}", headers=bearer(cast.owner)).status_code == 204
         assert client.get(url).get_json() == []
 
     def test_changing_the_route_snaps_the_points_again(self, client, cast, outing):
         point = meeting_points.add(outing.id, cast.owner, {"name": "Bridge", "lat": 30.25, "lon": 120.1})
-        client.patch(f"/api/v1/events/{outing.id}", json={"route_id": None, "lat": 30.2, "lon": 120.1},
-                     headers=bearer(cast.owner))
+        client.patch(
+            f"/api/v1/events/{outing.id}",
+            json={"route_id": None, "lat": 30.2, "lon": 120.1},
+            headers=bearer(cast.owner),
+        )
         assert meeting_points.point_dict(point, None)["along_m"] is None
 
 

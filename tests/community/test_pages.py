@@ -1,4 +1,5 @@
 """The group and outing pages, and the web forms for groups, RSVPs, meeting points and posts."""
+
 import re
 
 from sqlalchemy import select
@@ -19,16 +20,36 @@ class TestGroupPages:
     def test_creating_a_group_from_the_form(self, client, ctx):
         user = factories.user()
         login(client, user)
-        response = submit(client, "/groups/new", {"name": "Web hikers", "interest": "hiking", "description": "",
-                                                  "visibility": "private", "lat": "30.2", "lon": "120.1"})
+        response = submit(
+            client,
+            "/groups/new",
+            {
+                "name": "Web hikers",
+                "interest": "hiking",
+                "description": "",
+                "visibility": "private",
+                "lat": "30.2",
+                "lon": "120.1",
+            },
+        )
         group = db.session.scalar(select(Group).where(Group.name == "Web hikers"))
         assert response.status_code == 302 and response.location.endswith(f"/groups/{group.id}")
         assert group.visibility == "private"
 
     def test_a_bad_form_shows_the_error_and_writes_nothing(self, client, ctx):
         login(client, factories.user())
-        response = submit(client, "/groups/new", {"name": "Lost", "interest": "hiking", "description": "",
-                                                  "visibility": "public", "lat": "123", "lon": "120"})
+        response = submit(
+            client,
+            "/groups/new",
+            {
+                "name": "Lost",
+                "interest": "hiking",
+                "description": "",
+                "visibility": "public",
+                "lat": "123",
+                "lon": "120",
+            },
+        )
         assert response.status_code == 400 and "lat" in response.get_data(as_text=True)
         assert db.session.scalar(select(Group).where(Group.name == "Lost")) is None
 
@@ -101,8 +122,12 @@ class TestEventPage:
         event = factories.event(cast.group)
         login(client, cast.organiser)
         url = f"/events/{event.id}"
-        submit(client, f"{url}/meeting-points", {"name": "Station", "lat": "", "lon": "", "place": "Hangzhou",
-                                                 "meet_at": "", "notes": "By the clock"}, page=url)
+        submit(
+            client,
+            f"{url}/meeting-points",
+            {"name": "Station", "lat": "", "lon": "", "place": "Hangzhou", "meet_at": "", "notes": "By the clock"},
+            page=url,
+        )
         assert [p.name for p in meeting_points.ordered(event.id)] == ["Station"]
 
 

@@ -1,9 +1,10 @@
 """docs/permissions.md is the contract: every state-changing route, as every role, on a public and a private group."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,14 @@ API_BODIES = {
     ("POST", "/api/v1/groups"): {"name": "New", "interest": "hiking", "lat": 30, "lon": 120},
     ("PATCH", "/api/v1/groups/{group}"): {"name": "Renamed"},
     ("PATCH", "/api/v1/groups/{group}/members/{target}"): {"role": "organiser"},
-    ("POST", "/api/v1/groups/{group}/events"): {"title": "T", "starts_at": STARTS, "ends_at": "2031-03-01T12:00:00+01:00",
-                                                "capacity": 5, "lat": 52.5, "lon": 13.4},
+    ("POST", "/api/v1/groups/{group}/events"): {
+        "title": "T",
+        "starts_at": STARTS,
+        "ends_at": "2031-03-01T12:00:00+01:00",
+        "capacity": 5,
+        "lat": 52.5,
+        "lon": 13.4,
+    },
     ("PATCH", "/api/v1/events/{event}"): {"capacity": 40},
     ("POST", "/api/v1/events/{event}/meeting-points"): {"name": "Bridge", "lat": 30.2, "lon": 120.1},
     ("PATCH", "/api/v1/meeting-points/{point}"): {"name": "Renamed"},
@@ -39,23 +46,59 @@ API_BODIES = {
     ("PUT", "/api/v1/users/me/home-area"): {"lat": 30.2, "lon": 120.1},
 }
 WEB_FORMS = {
-    "/groups/new": {"name": "New", "interest": "hiking", "description": "", "visibility": "public", "lat": "30",
-                    "lon": "120"},
-    "/groups/{group}/edit": {"name": "Renamed", "interest": "hiking", "description": "", "visibility": "public",
-                             "lat": "30", "lon": "120"},
+    "/groups/new": {
+        "name": "New",
+        "interest": "hiking",
+        "description": "",
+        "visibility": "public",
+        "lat": "30",
+        "lon": "120",
+    },
+    "/groups/{group}/edit": {
+        "name": "Renamed",
+        "interest": "hiking",
+        "description": "",
+        "visibility": "public",
+        "lat": "30",
+        "lon": "120",
+    },
     "/groups/{group}/members/{target}/role": {"role": "organiser"},
     "/groups/{group}/posts": {"body": "Hello"},
     "/events/{event}/posts": {"body": "Hello"},
     "/posts/{post}/edit": {"body": "Changed"},
     "/me/home-area": {"lat": "30.2", "lon": "120.1"},
-    "/groups/{group}/events/new": {"title": "T", "starts_at": "2031-03-01T08:00", "ends_at": "2031-03-01T12:00",
-                                   "timezone": "", "capacity": "5", "activity": "hiking", "difficulty": "",
-                                   "route_id": "", "lat": "52.5", "lon": "13.4"},
-    "/events/{event}/edit": {"title": "T2", "starts_at": "2031-03-01T08:00", "ends_at": "2031-03-01T12:00",
-                             "timezone": "Europe/Berlin", "capacity": "40", "activity": "hiking", "difficulty": "",
-                             "route_id": "", "lat": "52.5", "lon": "13.4"},
-    "/events/{event}/meeting-points": {"name": "Bridge", "lat": "30.2", "lon": "120.1", "place": "", "meet_at": "",
-                                       "notes": ""},
+    "/groups/{group}/events/new": {
+        "title": "T",
+        "starts_at": "2031-03-01T08:00",
+        "ends_at": "2031-03-01T12:00",
+        "timezone": "",
+        "capacity": "5",
+        "activity": "hiking",
+        "difficulty": "",
+        "route_id": "",
+        "lat": "52.5",
+        "lon": "13.4",
+    },
+    "/events/{event}/edit": {
+        "title": "T2",
+        "starts_at": "2031-03-01T08:00",
+        "ends_at": "2031-03-01T12:00",
+        "timezone": "Europe/Berlin",
+        "capacity": "40",
+        "activity": "hiking",
+        "difficulty": "",
+        "route_id": "",
+        "lat": "52.5",
+        "lon": "13.4",
+    },
+    "/events/{event}/meeting-points": {
+        "name": "Bridge",
+        "lat": "30.2",
+        "lon": "120.1",
+        "place": "",
+        "meet_at": "",
+        "notes": "",
+    },
 }
 
 
@@ -100,13 +143,25 @@ def build_world(visibility: str) -> dict:
     group = Group(name="G", interest="hiking", home=point(30.2, 120.1), visibility=visibility)
     db.session.add(group)
     db.session.flush()
-    for name, role, status in [("Owner", "owner", "active"), ("Organiser", "organiser", "active"),
-                               ("Member", "member", "active"), ("Target", "member", "active"),
-                               ("Pending", "member", "pending")]:
+    for name, role, status in [
+        ("Owner", "owner", "active"),
+        ("Organiser", "organiser", "active"),
+        ("Member", "member", "active"),
+        ("Target", "member", "active"),
+        ("Pending", "member", "pending"),
+    ]:
         db.session.add(Membership(group_id=group.id, user_id=people[name].id, role=role, status=status))
-    starts_at = datetime.now(timezone.utc) + timedelta(days=5)
-    event = Event(group_id=group.id, title="E", starts_at=starts_at, ends_at=starts_at + timedelta(hours=3),
-                  timezone="Asia/Shanghai", capacity=10, activity="hiking", start=point(30.2, 120.1))
+    starts_at = datetime.now(UTC) + timedelta(days=5)
+    event = Event(
+        group_id=group.id,
+        title="E",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=3),
+        timezone="Asia/Shanghai",
+        capacity=10,
+        activity="hiking",
+        start=point(30.2, 120.1),
+    )
     db.session.add(event)
     db.session.flush()
     meeting = MeetingPoint(event_id=event.id, name="P", point=point(30.21, 120.1))
@@ -115,14 +170,27 @@ def build_world(visibility: str) -> dict:
     for name in ("Member", "Organiser", "Owner"):
         db.session.add(Rsvp(event_id=event.id, user_id=people[name].id, status="going"))
     db.session.commit()
-    return {"people": people, "ids": {"group": group.id, "event": event.id, "point": meeting.id, "post": post.id,
-                                      "target": people["Target"].id, "pending": people["Pending"].id}}
+    return {
+        "people": people,
+        "ids": {
+            "group": group.id,
+            "event": event.id,
+            "point": meeting.id,
+            "post": post.id,
+            "target": people["Target"].id,
+            "pending": people["Pending"].id,
+        },
+    }
 
 
 def snapshot() -> dict:
     """A digest of every table a community request may write."""
-    return {table: db.session.scalar(text(
-        f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM {table} t")) for table in TABLES}
+    return {
+        table: db.session.scalar(
+            text(f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM {table} t")
+        )
+        for table in TABLES
+    }
 
 
 def actor(world: dict, role: str) -> User | None:
@@ -155,8 +223,9 @@ def check(app, row: Row, role: str, visibility: str, expected: int) -> None:
         assert snapshot() == before
 
 
-CASES = [pytest.param(row, role, id=f"{row.channel} {row.method} {row.path} as {role}") for row in TABLE
-         for role in ROLES]
+CASES = [
+    pytest.param(row, role, id=f"{row.channel} {row.method} {row.path} as {role}") for row in TABLE for role in ROLES
+]
 
 
 class TestPermissionTable:
@@ -177,13 +246,23 @@ def _doc_path(rule: str) -> str:
 
 class TestTableCoversEveryRoute:
     def test_every_state_changing_community_route_is_in_the_table(self, app):
-        modules = {"planner.api.groups", "planner.api.events", "planner.api.meeting_points", "planner.api.posts",
-                   "planner.web.groups", "planner.web.events"}
-        routes = {(method, _doc_path(rule.rule)) for rule in app.url_map.iter_rules()
-                  if app.view_functions[rule.endpoint].__module__ in modules
-                  for method in rule.methods - {"GET", "HEAD", "OPTIONS"}}
-        documented = {(row.method, row.path.replace("{target}", "{user}").replace("{pending}", "{user}"))
-                      for row in TABLE}
+        modules = {
+            "planner.api.groups",
+            "planner.api.events",
+            "planner.api.meeting_points",
+            "planner.api.posts",
+            "planner.web.groups",
+            "planner.web.events",
+        }
+        routes = {
+            (method, _doc_path(rule.rule))
+            for rule in app.url_map.iter_rules()
+            if app.view_functions[rule.endpoint].__module__ in modules
+            for method in rule.methods - {"GET", "HEAD", "OPTIONS"}
+        }
+        documented = {
+            (row.method, row.path.replace("{target}", "{user}").replace("{pending}", "{user}")) for row in TABLE
+        }
         assert routes == documented
 
 

@@ -1,10 +1,11 @@
 """RSVP rules: going until capacity, a gap-free waitlist, promotion on cancel and on more capacity."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from planner.errors import Conflict, NotFound, ServiceError, Unauthorized
 from planner.services import rsvp
-from planner.services.errors import Conflict, NotFound, ServiceError, Unauthorized
 from tests import factories
 
 
@@ -54,7 +55,7 @@ class TestRsvp:
         assert membership(cast.group.id, cast.outsider) is None
 
     def test_a_finished_outing_refuses_rsvps(self, cast):
-        past = datetime.now(timezone.utc) - timedelta(days=2)
+        past = datetime.now(UTC) - timedelta(days=2)
         event = factories.event(cast.group, starts_at=past, ends_at=past + timedelta(hours=2))
         with pytest.raises(Conflict):
             rsvp.rsvp(event.id, cast.member)
@@ -85,8 +86,11 @@ class TestCancel:
     def test_coming_back_after_cancelling_joins_the_end_of_the_queue(self, full_event):
         event, people, _answers = full_event
         rsvp.cancel(event.id, people[0])
-        assert rsvp.rsvp(event.id, people[0]) == {"status": "waitlisted", "waitlist_position": 2,
-                                                  "meeting_point_id": None}
+        assert rsvp.rsvp(event.id, people[0]) == {
+            "status": "waitlisted",
+            "waitlist_position": 2,
+            "meeting_point_id": None,
+        }
 
     def test_cancelling_without_an_rsvp_is_404(self, cast):
         event = factories.event(cast.group)
@@ -125,6 +129,7 @@ class TestRsvpApi:
         from tests.community.conftest import bearer
 
         event = factories.event(cast.group)
-        response = client.post(f"/api/v1/events/{event.id}/rsvp", data="[1]", content_type="application/json",
-                               headers=bearer(cast.member))
+        response = client.post(
+            f"/api/v1/events/{event.id}/rsvp", data="[1]", content_type="application/json", headers=bearer(cast.member)
+        )
         assert response.status_code == 400

@@ -1,9 +1,10 @@
 """100 RSVPs fired at once from separate connections at an outing with capacity 10: never overbooked."""
+
 from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_migrate import upgrade
@@ -26,8 +27,7 @@ def race_app():
     """An app on its own freshly migrated database, with a large connection pool."""
     url = database_url_for("rsvp_race")
     recreate_database(url)
-    app = make_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": CONNECTIONS, "max_overflow": 0,
-                                                   "pool_timeout": 120})
+    app = make_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": CONNECTIONS, "max_overflow": 0, "pool_timeout": 120})
     with app.app_context():
         upgrade(directory=MIGRATIONS)
     yield app
@@ -45,10 +45,17 @@ def _seed(app) -> tuple[int, list[str]]:
         db.session.add_all([owner, *people, group])
         db.session.flush()
         db.session.add(Membership(group_id=group.id, user_id=owner.id, role="owner"))
-        starts_at = datetime.now(timezone.utc) + timedelta(days=3)
-        event = Event(group_id=group.id, title="Race", starts_at=starts_at, ends_at=starts_at + timedelta(hours=3),
-                      timezone="Asia/Shanghai", capacity=CAPACITY, activity="hiking",
-                      start="SRID=4326;POINT(120.1 30.2)")
+        starts_at = datetime.now(UTC) + timedelta(days=3)
+        event = Event(
+            group_id=group.id,
+            title="Race",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=3),
+            timezone="Asia/Shanghai",
+            capacity=CAPACITY,
+            activity="hiking",
+            start="SRID=4326;POINT(120.1 30.2)",
+        )
         db.session.add(event)
         db.session.commit()
         tokens = [accounts.issue_token(person, 1)[0] for person in people]
@@ -74,8 +81,9 @@ class TestRsvpUnderConcurrency:
         positions = sorted(a["waitlist_position"] for _, a in answers if a["status"] == "waitlisted")
         assert positions == list(range(1, RSVP_COUNT - CAPACITY + 1))
         with race_app.app_context():
-            rows = db.session.execute(text(
-                "SELECT status, count(*) FROM rsvps WHERE event_id = :id GROUP BY status"), {"id": event_id}).all()
+            rows = db.session.execute(
+                text("SELECT status, count(*) FROM rsvps WHERE event_id = :id GROUP BY status"), {"id": event_id}
+            ).all()
             assert dict(rows) == {"going": CAPACITY, "waitlisted": RSVP_COUNT - CAPACITY}
             members = db.session.scalar(text("SELECT count(*) FROM memberships WHERE status = 'active'"))
             assert members == RSVP_COUNT + 1  # everyone who RSVPed joined the public group once

@@ -1,12 +1,13 @@
 """Meeting-point suggestions: start, end and the fair point, checked against a brute-force search."""
+
 import numpy as np
 import pytest
 from geographiclib.geodesic import Geodesic
 from geopy.distance import geodesic
 
+from planner.errors import Forbidden
 from planner.geo import gpx, gpx_export
 from planner.services import routes, rsvp, suggestions
-from planner.services.errors import Forbidden
 from tests import factories
 from tests.community.conftest import bearer
 
@@ -18,8 +19,9 @@ def l_route_gpx() -> bytes:
     north = [(30.20 + 0.1 * i / (LEG_POINTS - 1), 120.10) for i in range(LEG_POINTS)]
     east = [(30.30, 120.10 + 0.1 * i / (LEG_POINTS - 1)) for i in range(1, LEG_POINTS)]
     lats, lons = zip(*(north + east))
-    return gpx_export.build_gpx("L", [gpx.Segment(lats=lats, lons=lons, eles_m=(None,) * len(lats),
-                                           times=(None,) * len(lats))])
+    return gpx_export.build_gpx(
+        "L", [gpx.Segment(lats=lats, lons=lons, eles_m=(None,) * len(lats), times=(None,) * len(lats))]
+    )
 
 
 def brute_force(homes: list[tuple[float, float]]) -> float:
@@ -51,11 +53,14 @@ class TestCoarsen:
 
 
 class TestSuggestions:
-    @pytest.mark.parametrize("homes", [
-        [(30.25, 120.00), (30.32, 120.25), (30.10, 120.15)],
-        [(30.40, 120.12), (30.41, 120.18), (30.36, 120.30), (30.22, 120.05)],
-        [(30.05, 120.40), (30.50, 119.90), (30.31, 120.11)],
-    ])
+    @pytest.mark.parametrize(
+        "homes",
+        [
+            [(30.25, 120.00), (30.32, 120.25), (30.10, 120.15)],
+            [(30.40, 120.12), (30.41, 120.18), (30.36, 120.30), (30.22, 120.05)],
+            [(30.05, 120.40), (30.50, 119.90), (30.31, 120.11)],
+        ],
+    )
     def test_the_fair_point_matches_a_brute_force_search(self, cast, l_outing, homes):
         stored = _going_with_homes(l_outing, homes)
         fair = next(s for s in suggestions.suggestions(l_outing.id, cast.organiser) if s["kind"] == "fair")
@@ -94,8 +99,9 @@ class TestSuggestions:
 class TestSuggestionsApi:
     def test_the_answer_reveals_no_home(self, client, cast, l_outing):
         stored = _going_with_homes(l_outing, [(30.25, 120.00), (30.32, 120.25), (30.10, 120.15)])
-        response = client.get(f"/api/v1/events/{l_outing.id}/meeting-points/suggestions",
-                              headers=bearer(cast.organiser))
+        response = client.get(
+            f"/api/v1/events/{l_outing.id}/meeting-points/suggestions", headers=bearer(cast.organiser)
+        )
         assert response.status_code == 200
         text = response.get_data(as_text=True)
         for lat, lon in stored:
@@ -103,11 +109,16 @@ class TestSuggestionsApi:
         assert {"lat", "lon", "kind", "reason", "worst_distance_m", "average_distance_m"} <= set(response.get_json()[0])
 
     def test_home_area_opt_in_and_out(self, client, cast):
-        response = client.put("/api/v1/users/me/home-area", json={"lat": 30.2345, "lon": 120.1789},
-                              headers=bearer(cast.member))
+        response = client.put(
+            "/api/v1/users/me/home-area", json={"lat": 30.2345, "lon": 120.1789}, headers=bearer(cast.member)
+        )
         assert response.get_json() == {"share_home_area": True, "lat": 30.23, "lon": 120.18}
-        assert client.put("/api/v1/users/me/home-area", json={"lat": 95, "lon": 0},
-                          headers=bearer(cast.member)).status_code == 400
+        assert (
+            client.put(
+                "/api/v1/users/me/home-area", json={"lat": 95, "lon": 0}, headers=bearer(cast.member)
+            ).status_code
+            == 400
+        )
         assert client.delete("/api/v1/users/me/home-area", headers=bearer(cast.member)).status_code == 204
 
 

@@ -1,4 +1,5 @@
 """Each test's writes vanish with its transaction, even when a request committed them."""
+
 from sqlalchemy import select
 
 from planner.extensions import db

@@ -1,4 +1,5 @@
 """One Alembic history builds the whole schema from an empty database, both ways, and matches the models."""
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -51,10 +52,15 @@ class TestMigrations:
         with scratch_app.app_context():
             upgrade(directory=MIGRATIONS)
             with db.engine.connect() as conn:
-                rows = conn.execute(text(
-                    "SELECT tablename, indexdef FROM pg_indexes WHERE indexdef LIKE '%USING gist%'"
-                )).all()
+                rows = conn.execute(
+                    text("SELECT tablename, indexdef FROM pg_indexes WHERE indexdef LIKE '%USING gist%'")
+                ).all()
         indexed = {(t, d.split("(")[-1].rstrip(")")) for t, d in rows}
-        for table, column in [("groups", "home"), ("events", "start"), ("routes", "line"),
-                              ("routes", "start_point"), ("meeting_points", "point")]:
+        for table, column in [
+            ("groups", "home"),
+            ("events", "start"),
+            ("routes", "line"),
+            ("routes", "start_point"),
+            ("meeting_points", "point"),
+        ]:
             assert (table, column) in indexed

@@ -1,4 +1,5 @@
 """The database itself refuses rows that break the rules, whatever the Python code does."""
+
 from datetime import timedelta
 
 import pytest
@@ -49,7 +50,9 @@ class TestRsvpRules:
     def test_a_second_rsvp_by_the_same_user_is_refused(self, world):
         db.session.add(Rsvp(event_id=world["event"].id, user_id=world["owner"].id, status="going"))
         db.session.flush()
-        refused(lambda: db.session.add(Rsvp(event_id=world["event"].id, user_id=world["owner"].id, status="waitlisted")))
+        refused(
+            lambda: db.session.add(Rsvp(event_id=world["event"].id, user_id=world["owner"].id, status="waitlisted"))
+        )
 
     def test_an_unknown_status_is_refused(self, world):
         refused(lambda: db.session.add(Rsvp(event_id=world["event"].id, user_id=world["owner"].id, status="maybe")))
@@ -57,12 +60,16 @@ class TestRsvpRules:
     def test_a_meeting_point_of_another_event_is_refused(self, world):
         other = f.event(world["group"])
         mp_id = db.session.execute(
-            text("INSERT INTO meeting_points (event_id, name, point) VALUES (:e, 'Gate', 'SRID=4326;POINT(120 30)') RETURNING id"),
+            text(
+                "INSERT INTO meeting_points (event_id, name, point) VALUES (:e, 'Gate', 'SRID=4326;POINT(120 30)') RETURNING id"
+            ),
             {"e": other.id},
         ).scalar_one()
-        refused(lambda: db.session.add(
-            Rsvp(event_id=world["event"].id, user_id=world["owner"].id, status="going", meeting_point_id=mp_id)
-        ))
+        refused(
+            lambda: db.session.add(
+                Rsvp(event_id=world["event"].id, user_id=world["owner"].id, status="going", meeting_point_id=mp_id)
+            )
+        )
 
 
 class TestPostRules:
@@ -96,23 +103,35 @@ class TestMembershipRules:
 
     def test_a_pending_organiser_is_refused(self, world):
         other = f.user()
-        refused(lambda: db.session.add(
-            Membership(group_id=world["group"].id, user_id=other.id, role="organiser", status="pending")
-        ))
+        refused(
+            lambda: db.session.add(
+                Membership(group_id=world["group"].id, user_id=other.id, role="organiser", status="pending")
+            )
+        )
 
 
 class TestUserRules:
     def test_an_upper_case_email_is_refused(self, ctx):
-        refused(lambda: db.session.execute(
-            text("INSERT INTO users (email, password_hash, display_name) VALUES ('A@B.org', 'x', 'A')")
-        ))
+        refused(
+            lambda: db.session.execute(
+                text("INSERT INTO users (email, password_hash, display_name) VALUES ('A@B.org', 'x', 'A')")
+            )
+        )
 
 
 def _event(world, **kw) -> Event:
     """An unsaved event of the world's group."""
     base = world["event"]
-    fields = dict(group_id=base.group_id, title="T", starts_at=base.starts_at, ends_at=base.ends_at,
-                  timezone="Asia/Shanghai", capacity=5, activity="hiking", start=f.point(30.2, 120.1))
+    fields = dict(
+        group_id=base.group_id,
+        title="T",
+        starts_at=base.starts_at,
+        ends_at=base.ends_at,
+        timezone="Asia/Shanghai",
+        capacity=5,
+        activity="hiking",
+        start=f.point(30.2, 120.1),
+    )
     fields.update(kw)
     return Event(**fields)
 

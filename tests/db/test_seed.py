@@ -1,4 +1,5 @@
 """flask seed loads the demo data, and a second run changes nothing."""
+
 from sqlalchemy import func, select
 
 from planner.extensions import db
@@ -36,8 +37,9 @@ class TestSeed:
 
     def test_demo_users_can_log_in(self, runner, client):
         runner.invoke(args=["seed"])
-        response = client.post("/api/v1/tokens", json={"email": "ana@demo.planner.example",
-                                                        "password": seed.DEMO_PASSWORD})
+        response = client.post(
+            "/api/v1/tokens", json={"email": "ana@demo.planner.example", "password": seed.DEMO_PASSWORD}
+        )
         assert response.status_code == 201
 
     def test_the_home_page_lists_the_seeded_outings(self, runner, client):

@@ -1,4 +1,5 @@
 """The discovery endpoints: GeoJSON shape, 400s naming the field, viewport size at 100,000 events."""
+
 from __future__ import annotations
 
 import json
@@ -22,19 +23,38 @@ class TestEventsNearbyEndpoint:
         assert [feat["properties"]["id"] for feat in body["features"]] == [near, far]
         first = body["features"][0]
         assert first["geometry"] == {"type": "Point", "coordinates": [120.0, 30.01]}
-        assert set(first["properties"]) >= {"id", "title", "starts_at", "group_id", "activity", "distance_m",
-                                            "spots_left"}
+        assert set(first["properties"]) >= {
+            "id",
+            "title",
+            "starts_at",
+            "group_id",
+            "activity",
+            "distance_m",
+            "spots_left",
+        }
         assert first["properties"]["starts_at"].endswith("Z")
         assert first["properties"]["distance_m"] == pytest.approx(1109, abs=2)
 
-    @pytest.mark.parametrize("query, field", [
-        ("lon=120", "lat"), ("lat=30", "lon"), ("lat=abc&lon=120", "lat"), ("lat=30&lon=nan", "lon"),
-        ("lat=90.5&lon=120", "lat"), ("lat=30&lon=-180.1", "lon"), ("lat=30&lon=120&radius_km=0", "radius_km"),
-        ("lat=30&lon=120&radius_km=-3", "radius_km"), ("lat=30&lon=120&radius_km=500.5", "radius_km"),
-        ("lat=30&lon=120&limit=101", "limit"), ("lat=30&lon=120&limit=x", "limit"),
-        ("lat=30&lon=120&from=2026-12-05&to=2026-12-01", "from"), ("lat=30&lon=120&from=tomorrow", "from"),
-        ("lat=30&lon=120&activity=sailing", "activity"), ("lat=30&lon=120&has_spots=maybe", "has_spots"),
-    ])
+    @pytest.mark.parametrize(
+        "query, field",
+        [
+            ("lon=120", "lat"),
+            ("lat=30", "lon"),
+            ("lat=abc&lon=120", "lat"),
+            ("lat=30&lon=nan", "lon"),
+            ("lat=90.5&lon=120", "lat"),
+            ("lat=30&lon=-180.1", "lon"),
+            ("lat=30&lon=120&radius_km=0", "radius_km"),
+            ("lat=30&lon=120&radius_km=-3", "radius_km"),
+            ("lat=30&lon=120&radius_km=500.5", "radius_km"),
+            ("lat=30&lon=120&limit=101", "limit"),
+            ("lat=30&lon=120&limit=x", "limit"),
+            ("lat=30&lon=120&from=2026-12-05&to=2026-12-01", "from"),
+            ("lat=30&lon=120&from=tomorrow", "from"),
+            ("lat=30&lon=120&activity=sailing", "activity"),
+            ("lat=30&lon=120&has_spots=maybe", "has_spots"),
+        ],
+    )
     def test_bad_input_gets_400_naming_the_field(self, client, query, field):
         response = client.get(f"/api/v1/events/nearby?{query}")
         assert response.status_code == 400
@@ -49,11 +69,17 @@ class TestGroupsNearbyEndpoint:
     def test_it_lists_groups_with_member_count(self, client):
         grp = f.group(f.user(), lat=30.0, lon=120.0, name="Hangzhou Hikers")
         props = client.get("/api/v1/groups/nearby?lat=30&lon=120&radius_km=5").get_json()["features"][0]["properties"]
-        assert props == {"id": grp.id, "name": "Hangzhou Hikers", "interest": "hiking", "member_count": 1,
-                         "distance_m": 0.0}
+        assert props == {
+            "id": grp.id,
+            "name": "Hangzhou Hikers",
+            "interest": "hiking",
+            "member_count": 1,
+            "distance_m": 0.0,
+        }
 
-    @pytest.mark.parametrize("query, field", [("lat=30&lon=120&interest=chess", "interest"),
-                                              ("lat=30&lon=120&radius_km=501", "radius_km")])
+    @pytest.mark.parametrize(
+        "query, field", [("lat=30&lon=120&interest=chess", "interest"), ("lat=30&lon=120&radius_km=501", "radius_km")]
+    )
     def test_bad_input_gets_400_naming_the_field(self, client, query, field):
         response = client.get(f"/api/v1/groups/nearby?{query}")
         assert response.status_code == 400 and response.get_json()["error"]["field"] == field
@@ -63,7 +89,8 @@ class TestRoutesNearbyEndpoint:
     def test_a_route_passing_1_km_away_matches_within_2_km_though_it_starts_far(self, client):
         route_id = route(f.user().id, [(30.0, 119.7), (30.0, 120.0), (30.0, 120.3)])
         props = client.get("/api/v1/routes/nearby?lat=30.009&lon=120&within_km=2").get_json()["features"][0][
-            "properties"]
+            "properties"
+        ]
         assert props["id"] == route_id
         assert props["distance_m"] == pytest.approx(998, abs=5)
         assert props["along_m"] == pytest.approx(28_946, rel=1e-3)
@@ -76,11 +103,14 @@ class TestRoutesNearbyEndpoint:
 
 def _insert_events_in_box(group_id: int, count: int) -> None:
     """count events spread over lon 5..15, lat 45..55 in one INSERT ... SELECT generate_series."""
-    db.session.execute(text("""
+    db.session.execute(
+        text("""
         INSERT INTO events (group_id, title, starts_at, ends_at, timezone, capacity, activity, start)
         SELECT :group_id, 'Bulk outing ' || n, now() + interval '3 days', now() + interval '4 days', 'UTC', 10,
                'hiking', ST_SetSRID(ST_MakePoint(5 + 10 * random(), 45 + 10 * random()), 4326)::geography
-        FROM generate_series(1, :count) n"""), {"group_id": group_id, "count": count})
+        FROM generate_series(1, :count) n"""),
+        {"group_id": group_id, "count": count},
+    )
 
 
 class TestEventsInBboxEndpoint:
@@ -101,8 +131,9 @@ class TestEventsInBboxEndpoint:
         assert body["clustered"] is False
         assert sorted(feat["properties"]["id"] for feat in body["features"]) == sorted(ids)
 
-    @pytest.mark.parametrize("bbox", ["", "1,2,3", "a,b,c,d", "1,2,3,4,5", "0,10,1,5", "-181,0,1,1", "0,-91,1,1",
-                                      "0,0,1,nan"])
+    @pytest.mark.parametrize(
+        "bbox", ["", "1,2,3", "a,b,c,d", "1,2,3,4,5", "0,10,1,5", "-181,0,1,1", "0,-91,1,1", "0,0,1,nan"]
+    )
     def test_a_malformed_bbox_gets_400(self, client, bbox):
         response = client.get(f"/api/v1/events?bbox={bbox}")
         assert response.status_code == 400 and response.get_json()["error"]["field"] == "bbox"

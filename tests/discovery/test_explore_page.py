@@ -1,4 +1,5 @@
 """The explore page at /explore: form, nearest-first list, pagination, map wiring, offline geocoding."""
+
 from __future__ import annotations
 
 import re

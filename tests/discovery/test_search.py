@@ -1,9 +1,10 @@
 """PostGIS discovery queries (planner.services.search) against geopy's geodesic distances."""
+
 from __future__ import annotations
 
 import math
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from geopy.distance import geodesic
@@ -17,7 +18,7 @@ from planner.services.validation import BBox
 from tests import factories as f
 from tests.discovery.helpers import events_at, route
 
-UPCOMING = EventFilters(starts_from=datetime.now(timezone.utc))
+UPCOMING = EventFilters(starts_from=datetime.now(UTC))
 # Ordinary places, near the antimeridian on both sides, and near both poles.
 CENTRES = [(30.25, 120.15), (-33.9, 18.4), (0.2, 179.95), (-16.5, -179.9), (89.6, 10.0), (-89.7, -120.0)]
 
@@ -72,13 +73,19 @@ class TestEventsNearby:
         events_at(grp.id, _scatter(rng, *centre, count=300, max_m=80_000))
         events_at(grp.id, _scatter(rng, *centre, count=40, max_m=80_000), status="cancelled")
         lat, lon = centre
-        expected = [row.id for row in db.session.execute(text(f"""
+        expected = [
+            row.id
+            for row in db.session.execute(
+                text(f"""
             SELECT e.id FROM events e WHERE e.status = 'scheduled'
               AND ST_DWithin(e.start, {search.HERE}, 50000)
-            ORDER BY ST_Distance(e.start, {search.HERE}), e.id"""), {"lat": lat, "lon": lon})]
+            ORDER BY ST_Distance(e.start, {search.HERE}), e.id"""),
+                {"lat": lat, "lon": lon},
+            )
+        ]
         for limit, offset in [(5, 0), (5, 7), (20, 40), (500, 0)]:
             rows = search.events_nearby(lat, lon, 50_000, UPCOMING, limit=limit, offset=offset)
-            assert [r["id"] for r in rows] == expected[offset:offset + limit]
+            assert [r["id"] for r in rows] == expected[offset : offset + limit]
 
     def test_it_pages_without_gaps_or_repeats(self, ctx):
         grp = f.group(f.user())
@@ -102,7 +109,7 @@ class TestEventsNearby:
         (past,) = events_at(grp.id, [(30.0, 120.0)], days=-3)
         (soon,) = events_at(grp.id, [(30.0, 120.0)], days=2, activity="cycling", difficulty="hard")
         events_at(grp.id, [(30.0, 120.0)], days=20)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         window = EventFilters(starts_from=now - timedelta(days=5), starts_to=now + timedelta(days=5))
         assert {r["id"] for r in search.events_nearby(30.0, 120.0, 1000, window)} == {past, soon}
         cycling = EventFilters(starts_from=now, activity="cycling", difficulty="hard")
@@ -116,13 +123,13 @@ class TestEventsNearby:
         (open_long,) = events_at(grp.id, [(30.0, 120.0)], route_id=long_route)
         db.session.add(Rsvp(event_id=full, user_id=owner.id, status="going"))
         db.session.flush()
-        now = datetime.now(timezone.utc)
-        assert [r["id"] for r in search.events_nearby(30.0, 120.0, 1000, EventFilters(starts_from=now,
-                                                                                      has_spots=True))] == [open_long]
+        now = datetime.now(UTC)
+        assert [
+            r["id"] for r in search.events_nearby(30.0, 120.0, 1000, EventFilters(starts_from=now, has_spots=True))
+        ] == [open_long]
         by_length = EventFilters(starts_from=now, min_length_m=15_000, max_length_m=25_000)
         assert [r["id"] for r in search.events_nearby(30.0, 120.0, 1000, by_length)] == [open_long]
         assert search.events_nearby(30.0, 120.0, 1000, EventFilters(starts_from=now, max_length_m=5_000)) == []
-
 
     def test_outside_a_transaction_it_reads_without_opening_a_session(self, app):
         with app.app_context():
@@ -137,8 +144,12 @@ class TestGroupsNearby:
         far = f.group(owner, lat=30.1, lon=120.0)
         near = f.group(owner, lat=30.01, lon=120.0, interest="cycling")
         f.group(owner, lat=30.0, lon=120.0, visibility="private")
-        db.session.add_all([Membership(group_id=near.id, user_id=joiner.id, status="active"),
-                            Membership(group_id=near.id, user_id=waiting.id, status="pending")])
+        db.session.add_all(
+            [
+                Membership(group_id=near.id, user_id=joiner.id, status="active"),
+                Membership(group_id=near.id, user_id=waiting.id, status="pending"),
+            ]
+        )
         db.session.flush()
         rows = search.groups_nearby(30.0, 120.0, 50_000)
         assert [r["id"] for r in rows] == [near.id, far.id]
@@ -151,8 +162,9 @@ def _densified(coords: list[tuple[float, float]], per_segment: int = 200) -> lis
     """Points every 1/per_segment of each segment (the segments are short, so lat/lon interpolation is fine)."""
     points = []
     for (lat1, lon1), (lat2, lon2) in zip(coords, coords[1:]):
-        points += [(lat1 + (lat2 - lat1) * k / per_segment, lon1 + (lon2 - lon1) * k / per_segment)
-                   for k in range(per_segment)]
+        points += [
+            (lat1 + (lat2 - lat1) * k / per_segment, lon1 + (lon2 - lon1) * k / per_segment) for k in range(per_segment)
+        ]
     return points + [coords[-1]]
 
 
@@ -161,7 +173,7 @@ def _closest_approach(coords, here) -> tuple[float, float]:
     points = _densified(coords)
     distances = [geodesic(here, p).meters for p in points]
     best = min(range(len(points)), key=distances.__getitem__)
-    along_m = sum(geodesic(a, b).meters for a, b in zip(points[:best], points[1:best + 1]))
+    along_m = sum(geodesic(a, b).meters for a, b in zip(points[:best], points[1 : best + 1]))
     return distances[best], along_m
 
 
@@ -199,19 +211,27 @@ class TestRoutesNearby:
         owner = f.user()
         for _ in range(60):
             heading, away = rng.uniform(0, 2 * math.pi), rng.uniform(0.005, 0.06)
-            coords = [(lat0 + (away + i * 0.002) * math.cos(heading), lon0 + (away + i * 0.002) * math.sin(heading))
-                      for i in range(30)]
+            coords = [
+                (lat0 + (away + i * 0.002) * math.cos(heading), lon0 + (away + i * 0.002) * math.sin(heading))
+                for i in range(30)
+            ]
             route(owner.id, [(la, (lo + 180) % 360 - 180) for la, lo in coords])
         for k in range(6):
             start = (lat0 - 0.3 + k * 0.01, lon0 - 0.3)
             route(owner.id, [start, (lat0 + 0.001 * k, lon0), (lat0 + 0.3, lon0 + 0.3)])
-        expected = [row.id for row in db.session.execute(text(f"""
+        expected = [
+            row.id
+            for row in db.session.execute(
+                text(f"""
             SELECT r.id FROM routes r WHERE ST_DWithin(r.line, {search.HERE}, 8000)
-            ORDER BY ST_Distance(r.line, {search.HERE}), r.id"""), {"lat": lat0, "lon": lon0})]
+            ORDER BY ST_Distance(r.line, {search.HERE}), r.id"""),
+                {"lat": lat0, "lon": lon0},
+            )
+        ]
         assert len(expected) > 30
         for limit, offset in [(5, 0), (5, 5), (10, 20), (100, 0)]:
             rows = search.routes_nearby(lat0, lon0, 8000, limit=limit, offset=offset)
-            assert [r["id"] for r in rows] == expected[offset:offset + limit]
+            assert [r["id"] for r in rows] == expected[offset : offset + limit]
 
     def test_it_hides_routes_of_private_groups_and_orders_nearest_first(self, ctx):
         owner = f.user()

@@ -1,4 +1,5 @@
 """Small GPX documents and hostile files for the route tests."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,12 +9,15 @@ SAMPLES = sorted((ROOT / "sample_routes").glob("*.gpx"))
 NS = "http://www.topografix.com/GPX/1/1"
 
 
-def gpx_doc(points=((30.25, 120.15, 10.0), (30.26, 120.16, 20.0), (30.27, 120.17, 15.0)), *, name="Test route",
-            extra="", ns=NS) -> bytes:
+def gpx_doc(
+    points=((30.25, 120.15, 10.0), (30.26, 120.16, 20.0), (30.27, 120.17, 15.0)), *, name="Test route", extra="", ns=NS
+) -> bytes:
     """A GPX 1.1 track of (lat, lon, ele) points."""
     pts = "".join(f'<trkpt lat="{lat}" lon="{lon}"><ele>{ele}</ele></trkpt>' for lat, lon, ele in points)
-    return (f'<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="t" xmlns="{ns}">{extra}'
-            f"<trk><name>{name}</name><trkseg>{pts}</trkseg></trk></gpx>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="t" xmlns="{ns}">{extra}'
+        f"<trk><name>{name}</name><trkseg>{pts}</trkseg></trk></gpx>"
+    ).encode()
 
 
 def many_points(n: int) -> bytes:
@@ -46,7 +50,10 @@ ATTACKS = {
     "nan": (gpx_doc([(30.0, 120.0, 1.0)]).replace(b'lat="30.0"', b'lat="NaN"'), 400),
     "infinite": (gpx_doc().replace(b'lon="120.15"', b'lon="inf"'), 400),
     "lat_91": (gpx_doc().replace(b'lat="30.25"', b'lat="91"'), 400),
-    "bad_offset": (gpx_doc().replace(b"<ele>10.0</ele>", b"<ele>10.0</ele><time>2025-05-01T08:00:00+99:99</time>"), 400),
+    "bad_offset": (
+        gpx_doc().replace(b"<ele>10.0</ele>", b"<ele>10.0</ele><time>2025-05-01T08:00:00+99:99</time>"),
+        400,
+    ),
     "latin1_in_utf8": (gpx_doc(name="Caf\u00e9").replace("Café".encode(), "Café".encode("latin-1")), 400),
     "too_many_points": (many_points(200_001), 400),
 }

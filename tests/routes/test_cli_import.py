@@ -1,4 +1,5 @@
 """flask routes import: files and folders, a summary, and a non-zero exit when anything was rejected."""
+
 from sqlalchemy import func, select
 
 from planner.extensions import db

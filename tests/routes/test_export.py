@@ -1,4 +1,5 @@
 """GPX and GeoJSON exports: schema-valid GPX 1.1 that gpsbabel reads back whole, and a GeoJSON Feature."""
+
 import shutil
 import subprocess
 
@@ -37,8 +38,12 @@ class TestRouteGpx:
         for route in imported:
             path = tmp_path / f"{route.id}.gpx"
             path.write_bytes(client.get(f"/api/v1/routes/{route.id}.gpx").data)
-            out = subprocess.run([gpsbabel, "-t", "-i", "gpx", "-f", str(path), "-o", "unicsv", "-F", "-"],
-                                 capture_output=True, text=True, check=True).stdout
+            out = subprocess.run(
+                [gpsbabel, "-t", "-i", "gpx", "-f", str(path), "-o", "unicsv", "-F", "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             assert len(out.strip().splitlines()) - 1 == route.point_count, route.name
 
     def test_a_name_with_markup_is_escaped(self, client, ctx, schema):
@@ -63,7 +68,9 @@ class TestRouteGeojson:
         owner = f.user()
         from tests.routes.gpxdocs import gpx_doc
 
-        doc = gpx_doc().replace(b"<ele>10.0</ele>", b"").replace(b"<ele>20.0</ele>", b"").replace(b"<ele>15.0</ele>", b"")
+        doc = (
+            gpx_doc().replace(b"<ele>10.0</ele>", b"").replace(b"<ele>20.0</ele>", b"").replace(b"<ele>15.0</ele>", b"")
+        )
         route = routes.import_gpx(owner.id, doc)
         coords = client.get(f"/api/v1/routes/{route.id}.geojson").get_json()["geometry"]["coordinates"]
         assert all(len(c) == 2 for c in coords)

@@ -4,6 +4,7 @@ Through the API, as a stranger: the first visible point of each route, then a le
 a centroid. Both must miss the home by more than the zone's radius. The control case shows the same two
 estimates finding the home when the cut is simply a disk centred on it, so this test can fail.
 """
+
 import io
 import random
 
@@ -20,8 +21,10 @@ NS = "http://www.topografix.com/GPX/1/1"
 
 def gpx_bytes(points) -> bytes:
     pts = "".join(f'<trkpt lat="{lat:.7f}" lon="{lon:.7f}"><ele>100</ele></trkpt>' for lat, lon in points)
-    return (f'<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="{NS}"><trk><name>Out</name>'
-            f"<trkseg>{pts}</trkseg></trk></gpx>").encode()
+    return (
+        f'<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="{NS}"><trk><name>Out</name>'
+        f"<trkseg>{pts}</trkseg></trk></gpx>"
+    ).encode()
 
 
 def token(client, email: str) -> dict:
@@ -42,8 +45,12 @@ def test_visible_ends_of_twenty_routes_do_not_give_the_home_away(client, home, r
     owner = token(client, "walker@example.org")
     ids = []
     for track in routes_from(*home, random.Random(radius_m)):
-        response = client.post("/api/v1/routes", headers=owner, content_type="multipart/form-data",
-                               data={"file": (io.BytesIO(gpx_bytes(track)), "out.gpx")})
+        response = client.post(
+            "/api/v1/routes",
+            headers=owner,
+            content_type="multipart/form-data",
+            data={"file": (io.BytesIO(gpx_bytes(track)), "out.gpx")},
+        )
         assert response.status_code == 201
         ids.append(response.get_json()["id"])
     zone = {"lat": home[0], "lon": home[1], "radius_m": radius_m, "name": "Home"}

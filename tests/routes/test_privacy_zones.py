@@ -1,8 +1,9 @@
 """Privacy zones: others see a zone owner's routes without the parts around the zone on every channel; the owner sees all."""
+
 import io
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import gpxpy
 import pytest
@@ -29,10 +30,14 @@ def distance_m(a, b) -> float:
 def route_gpx(points, waypoints=()) -> bytes:
     """A GPX 1.1 track of (lat, lon) points with elevations and the given (lat, lon, name) waypoints."""
     wpts = "".join(f'<wpt lat="{lat}" lon="{lon}"><name>{name}</name></wpt>' for lat, lon, name in waypoints)
-    pts = "".join(f'<trkpt lat="{lat:.6f}" lon="{lon:.6f}"><ele>{400 + i % 40}</ele></trkpt>'
-                  for i, (lat, lon) in enumerate(points))
-    return (f'<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="t" xmlns="{NS}">{wpts}'
-            f"<trk><name>From home</name><trkseg>{pts}</trkseg></trk></gpx>").encode()
+    pts = "".join(
+        f'<trkpt lat="{lat:.6f}" lon="{lon:.6f}"><ele>{400 + i % 40}</ele></trkpt>'
+        for i, (lat, lon) in enumerate(points)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="t" xmlns="{NS}">{wpts}'
+        f"<trk><name>From home</name><trkseg>{pts}</trkseg></trk></gpx>"
+    ).encode()
 
 
 FROM_HOME = [(HOME[0], HOME[1] + i * 0.0004) for i in range(270)]  # 8 km east, a point every 30 m
@@ -47,14 +52,21 @@ class Person:
         self.auth = {"Authorization": f"Bearer {token}"}
 
     def upload(self, data: bytes, **fields) -> dict:
-        response = self.client.post("/api/v1/routes", headers=self.auth, content_type="multipart/form-data",
-                                    data={"file": (io.BytesIO(data), "track.gpx"), **fields})
+        response = self.client.post(
+            "/api/v1/routes",
+            headers=self.auth,
+            content_type="multipart/form-data",
+            data={"file": (io.BytesIO(data), "track.gpx"), **fields},
+        )
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
     def add_zone(self, **body):
-        return self.client.post("/api/v1/me/privacy-zones", headers=self.auth,
-                                json={"lat": HOME[0], "lon": HOME[1], "radius_m": RADIUS_M, **body})
+        return self.client.post(
+            "/api/v1/me/privacy-zones",
+            headers=self.auth,
+            json={"lat": HOME[0], "lon": HOME[1], "radius_m": RADIUS_M, **body},
+        )
 
     def get(self, path: str):
         return self.client.get(path, headers=self.auth)
@@ -112,20 +124,40 @@ class TestZonesApi:
 
     def test_outings_already_starting_at_home_are_pointed_out(self, owner, client):
         route = owner.upload(route_gpx(FROM_HOME))
-        group_id = owner.client.post("/api/v1/groups", headers=owner.auth, json={
-            "name": "Walkers", "interest": "hiking", "lat": HOME[0], "lon": HOME[1]}).get_json()["id"]
-        starts = datetime.now(timezone.utc) + timedelta(days=3)
-        outing = owner.client.post(f"/api/v1/groups/{group_id}/events", headers=owner.auth, json={
-            "title": "From my door", "starts_at": starts.isoformat(), "capacity": 10, "activity": "hiking",
-            "ends_at": (starts + timedelta(hours=3)).isoformat(), "route_id": route["id"]}).get_json()
+        group_id = owner.client.post(
+            "/api/v1/groups",
+            headers=owner.auth,
+            json={"name": "Walkers", "interest": "hiking", "lat": HOME[0], "lon": HOME[1]},
+        ).get_json()["id"]
+        starts = datetime.now(UTC) + timedelta(days=3)
+        outing = owner.client.post(
+            f"/api/v1/groups/{group_id}/events",
+            headers=owner.auth,
+            json={
+                "title": "From my door",
+                "starts_at": starts.isoformat(),
+                "capacity": 10,
+                "activity": "hiking",
+                "ends_at": (starts + timedelta(hours=3)).isoformat(),
+                "route_id": route["id"],
+            },
+        ).get_json()
         assert distance_m(HOME, (outing["lat"], outing["lon"])) < 1  # taken from the route before any zone
         assert owner.add_zone().get_json()["outings_starting_inside"] == [outing["id"]]
 
-    @pytest.mark.parametrize("body, field", [
-        ({"radius_m": 199}, "radius_m"), ({"radius_m": 1001}, "radius_m"), ({"radius_m": "wide"}, "radius_m"),
-        ({"lat": 91}, "lat"), ({"lon": "east"}, "lon"), ({"lat": None}, "lat"), ({"name": "x" * 81}, "name"),
-        ({"name": 5}, "name"),
-    ])
+    @pytest.mark.parametrize(
+        "body, field",
+        [
+            ({"radius_m": 199}, "radius_m"),
+            ({"radius_m": 1001}, "radius_m"),
+            ({"radius_m": "wide"}, "radius_m"),
+            ({"lat": 91}, "lat"),
+            ({"lon": "east"}, "lon"),
+            ({"lat": None}, "lat"),
+            ({"name": "x" * 81}, "name"),
+            ({"name": 5}, "name"),
+        ],
+    )
     def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(self, owner, ctx, body, field):
         response = owner.add_zone(**body)
         assert response.status_code == 400
@@ -154,8 +186,10 @@ class TestZonesApi:
 class TestOthersSeeTheCutRoute:
     def test_api_stats_describe_only_what_is_visible(self, zoned_route, owner, other, client):
         full = owner.get(f"/api/v1/routes/{zoned_route['id']}").get_json()
-        for seen in (client.get(f"/api/v1/routes/{zoned_route['id']}").get_json(),
-                     other.get(f"/api/v1/routes/{zoned_route['id']}").get_json()):
+        for seen in (
+            client.get(f"/api/v1/routes/{zoned_route['id']}").get_json(),
+            other.get(f"/api/v1/routes/{zoned_route['id']}").get_json(),
+        ):
             assert_far([(seen["start"]["lat"], seen["start"]["lon"])], "start")
             assert seen["length_m"] < full["length_m"] - HIDDEN_M
             assert seen["point_count"] < full["point_count"]
@@ -194,23 +228,40 @@ class TestOthersSeeTheCutRoute:
         assert feature["properties"]["along_m"] == pytest.approx(0, abs=1)
 
     def test_an_outing_on_the_route_starts_where_others_can_see_and_shows_the_cut_route(
-            self, zoned_route, owner, client, ctx):
-        group_id = owner.client.post("/api/v1/groups", headers=owner.auth, json={
-            "name": "Walkers", "interest": "hiking", "lat": HOME[0], "lon": HOME[1] + 0.05}).get_json()["id"]
-        starts = datetime.now(timezone.utc) + timedelta(days=3)
-        response = owner.client.post(f"/api/v1/groups/{group_id}/events", headers=owner.auth, json={
-            "title": "Evening walk", "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=3)).isoformat(),
-            "capacity": 10, "activity": "hiking", "route_id": zoned_route["id"]})
+        self, zoned_route, owner, client, ctx
+    ):
+        group_id = owner.client.post(
+            "/api/v1/groups",
+            headers=owner.auth,
+            json={"name": "Walkers", "interest": "hiking", "lat": HOME[0], "lon": HOME[1] + 0.05},
+        ).get_json()["id"]
+        starts = datetime.now(UTC) + timedelta(days=3)
+        response = owner.client.post(
+            f"/api/v1/groups/{group_id}/events",
+            headers=owner.auth,
+            json={
+                "title": "Evening walk",
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=3)).isoformat(),
+                "capacity": 10,
+                "activity": "hiking",
+                "route_id": zoned_route["id"],
+            },
+        )
         assert response.status_code == 201, response.get_json()
         event = client.get(f"/api/v1/events/{response.get_json()['id']}").get_json()
-        assert_far([(event["lat"], event["lon"]), (event["route"]["start"]["lat"], event["route"]["start"]["lon"])],
-                   "event")
+        assert_far(
+            [(event["lat"], event["lon"]), (event["route"]["start"]["lat"], event["route"]["start"]["lon"])], "event"
+        )
         assert_far(page_pairs(client.get(f"/events/{event['id']}").get_data(as_text=True)), "event page")
         assert_far(gpx_points(client.get(f"/api/v1/events/{event['id']}.gpx").data), "event GPX")
 
         # A meeting point 5 km out: strangers measure it from the visible start, so no hidden length shows.
-        added = owner.client.post(f"/api/v1/events/{event['id']}/meeting-points", headers=owner.auth,
-                                  json={"name": "Bridge", "lat": HOME[0], "lon": HOME[1] + 0.066})
+        added = owner.client.post(
+            f"/api/v1/events/{event['id']}/meeting-points",
+            headers=owner.auth,
+            json={"name": "Bridge", "lat": HOME[0], "lon": HOME[1] + 0.066},
+        )
         assert added.status_code == 201 and added.get_json()["along_m"] == pytest.approx(4970, abs=30)
         (mine,) = owner.get(f"/api/v1/events/{event['id']}/meeting-points").get_json()
         (theirs,) = client.get(f"/api/v1/events/{event['id']}/meeting-points").get_json()
@@ -218,14 +269,17 @@ class TestOthersSeeTheCutRoute:
         seen = client.get(f"/api/v1/routes/{zoned_route['id']}").get_json()["length_m"]
         assert theirs["along_m"] == pytest.approx(mine["along_m"] - (full - seen), abs=2)
         assert theirs["estimated_arrival_at"] < mine["estimated_arrival_at"]
-        assert client.get(f"/api/v1/events/{event['id']}").get_json()["meeting_points"][0]["along_m"] == \
-            theirs["along_m"]
+        assert (
+            client.get(f"/api/v1/events/{event['id']}").get_json()["meeting_points"][0]["along_m"] == theirs["along_m"]
+        )
 
         # Filtering outings by route length uses the visible length too.
         def found(min_km: float) -> list[int]:
-            answer = client.get(f"/api/v1/events/nearby?lat={HOME[0]}&lon={HOME[1]}&radius_km=20&"
-                                f"min_length_km={min_km:.3f}").get_json()
+            answer = client.get(
+                f"/api/v1/events/nearby?lat={HOME[0]}&lon={HOME[1]}&radius_km=20&min_length_km={min_km:.3f}"
+            ).get_json()
             return [feature["properties"]["id"] for feature in answer["features"]]
+
         assert found(seen / 1000 - 0.05) == [event["id"]]
         assert found(full / 1000 - 0.05) == []
 
@@ -295,8 +349,12 @@ class TestPrivacyPage:
         submit(owner.client, "/login", {"email": owner.email, "password": f.PASSWORD})
         page = owner.client.get("/me/privacy").get_data(as_text=True)
         assert "js/pick_point.js" in page and "data-map-target" in page
-        response = submit(owner.client, "/me/privacy", {"name": "Home", "lat": "47.37", "lon": "8.54",
-                                                         "radius_m": "400"}, page="/me/privacy")
+        response = submit(
+            owner.client,
+            "/me/privacy",
+            {"name": "Home", "lat": "47.37", "lon": "8.54", "radius_m": "400"},
+            page="/me/privacy",
+        )
         assert response.status_code == 302
         assert "upcoming outing" not in owner.client.get("/me/privacy").get_data(as_text=True)  # none to move
         page = owner.client.get("/me/privacy").get_data(as_text=True)
@@ -307,22 +365,36 @@ class TestPrivacyPage:
 
     def test_the_page_warns_about_outings_that_start_inside(self, owner, ctx):
         route = owner.upload(route_gpx(FROM_HOME))
-        group_id = owner.client.post("/api/v1/groups", headers=owner.auth, json={
-            "name": "Walkers", "interest": "hiking", "lat": HOME[0], "lon": HOME[1]}).get_json()["id"]
-        starts = datetime.now(timezone.utc) + timedelta(days=3)
-        owner.client.post(f"/api/v1/groups/{group_id}/events", headers=owner.auth, json={
-            "title": "From my door", "starts_at": starts.isoformat(), "capacity": 10, "activity": "hiking",
-            "ends_at": (starts + timedelta(hours=3)).isoformat(), "route_id": route["id"]})
+        group_id = owner.client.post(
+            "/api/v1/groups",
+            headers=owner.auth,
+            json={"name": "Walkers", "interest": "hiking", "lat": HOME[0], "lon": HOME[1]},
+        ).get_json()["id"]
+        starts = datetime.now(UTC) + timedelta(days=3)
+        owner.client.post(
+            f"/api/v1/groups/{group_id}/events",
+            headers=owner.auth,
+            json={
+                "title": "From my door",
+                "starts_at": starts.isoformat(),
+                "capacity": 10,
+                "activity": "hiking",
+                "ends_at": (starts + timedelta(hours=3)).isoformat(),
+                "route_id": route["id"],
+            },
+        )
         submit(owner.client, "/login", {"email": owner.email, "password": f.PASSWORD})
         submit(owner.client, "/me/privacy", {"lat": "47.37", "lon": "8.54", "radius_m": "300"}, page="/me/privacy")
         assert "1 upcoming outing(s) on your routes start near this zone" in owner.client.get("/me/privacy").get_data(
-            as_text=True)
+            as_text=True
+        )
 
     @pytest.mark.parametrize("data", [{"radius_m": "150"}, {"radius_m": "5000"}, {"lat": "95"}, {"lon": ""}])
     def test_bad_input_is_a_form_error_and_writes_nothing(self, owner, ctx, data):
         submit(owner.client, "/login", {"email": owner.email, "password": f.PASSWORD})
-        response = submit(owner.client, "/me/privacy", {"lat": "47.37", "lon": "8.54", "radius_m": "400", **data},
-                          page="/me/privacy")
+        response = submit(
+            owner.client, "/me/privacy", {"lat": "47.37", "lon": "8.54", "radius_m": "400", **data}, page="/me/privacy"
+        )
         assert response.status_code == 400 and 'class="error"' in response.get_data(as_text=True)
         assert db.session.scalar(select(func.count(PrivacyZone.id))) == 0
 

@@ -1,4 +1,5 @@
 """Route pages: upload form, the route page with map, stats and profile, downloads; GPX text is always escaped."""
+
 import io
 
 from sqlalchemy import func, select
@@ -20,17 +21,26 @@ def login(client, email="route@example.org"):
 class TestUploadPage:
     def test_upload_redirects_to_the_route_page(self, client):
         login(client)
-        response = submit(client, "/routes/new", {"file": (io.BytesIO(SAMPLES[0].read_bytes()), "a.gpx"),
-                                                   "activity": "hiking", "name": ""}, page="/routes/new",
-                          content_type="multipart/form-data")
+        response = submit(
+            client,
+            "/routes/new",
+            {"file": (io.BytesIO(SAMPLES[0].read_bytes()), "a.gpx"), "activity": "hiking", "name": ""},
+            page="/routes/new",
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 302 and "/routes/" in response.headers["Location"]
         page = client.get(response.headers["Location"]).get_data(as_text=True)
         assert "<svg" in page and "Download GPX" in page and " km" in page
 
     def test_a_bad_file_is_a_form_error_and_writes_nothing(self, client, app):
         login(client)
-        response = submit(client, "/routes/new", {"file": (io.BytesIO(b"<kml/>"), "a.gpx"), "activity": "hiking"},
-                          page="/routes/new", content_type="multipart/form-data")
+        response = submit(
+            client,
+            "/routes/new",
+            {"file": (io.BytesIO(b"<kml/>"), "a.gpx"), "activity": "hiking"},
+            page="/routes/new",
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 400
         assert "expected gpx" in response.get_data(as_text=True).lower()
         with app.app_context():
@@ -43,9 +53,11 @@ class TestUploadPage:
 class TestRoutePage:
     def test_gpx_names_are_escaped_everywhere(self, client, ctx):
         owner = f.user()
-        doc = gpx_doc(name="&lt;script&gt;alert(1)&lt;/script&gt;${alert(2)}`x`{{ 7*7 }}",
-                      extra='<wpt lat="30.255" lon="120.155"><name>&lt;img src=x onerror=alert(3)&gt;</name>'
-                            "<desc>${alert(4)}</desc></wpt>")
+        doc = gpx_doc(
+            name="&lt;script&gt;alert(1)&lt;/script&gt;${alert(2)}`x`{{ 7*7 }}",
+            extra='<wpt lat="30.255" lon="120.155"><name>&lt;img src=x onerror=alert(3)&gt;</name>'
+            "<desc>${alert(4)}</desc></wpt>",
+        )
         route = routes.import_gpx(owner.id, doc)
         page = client.get(f"/routes/{route.id}").get_data(as_text=True)
         assert "<script>alert(1)" not in page and "<img src=x" not in page
@@ -68,16 +80,26 @@ class TestRoutePage:
     def test_only_organisers_attach_routes_to_a_group(self, client, ctx):
         owner, outsider = f.user(), f.user()
         grp = f.group(owner)
-        token = client.post("/api/v1/tokens", json={"email": outsider.email, "password": f.PASSWORD}).get_json()["token"]
-        response = client.post("/api/v1/routes", headers={"Authorization": f"Bearer {token}"},
-                               data={"file": (io.BytesIO(gpx_doc()), "t.gpx"), "group_id": str(grp.id)})
+        token = client.post("/api/v1/tokens", json={"email": outsider.email, "password": f.PASSWORD}).get_json()[
+            "token"
+        ]
+        response = client.post(
+            "/api/v1/routes",
+            headers={"Authorization": f"Bearer {token}"},
+            data={"file": (io.BytesIO(gpx_doc()), "t.gpx"), "group_id": str(grp.id)},
+        )
         assert response.status_code == 403
 
     def test_the_original_file_is_for_its_owner_only(self, client, ctx):
         login(client, "owner@example.org")
         data = SAMPLES[1].read_bytes()
-        response = submit(client, "/routes/new", {"file": (io.BytesIO(data), "a.gpx"), "activity": "hiking"},
-                          page="/routes/new", content_type="multipart/form-data")
+        response = submit(
+            client,
+            "/routes/new",
+            {"file": (io.BytesIO(data), "a.gpx"), "activity": "hiking"},
+            page="/routes/new",
+            content_type="multipart/form-data",
+        )
         location = response.headers["Location"]
         assert client.get(location + "/original.gpx").data == data
         submit(client, "/logout", {}, page="/")

@@ -1,4 +1,5 @@
 """POST /api/v1/routes: real files import with trustworthy stats; broken or hostile ones get a clean 4xx and write nothing."""
+
 import io
 
 import pytest
@@ -11,8 +12,22 @@ from planner.models import Route
 from tests import factories as f
 from tests.routes.gpxdocs import ATTACKS, ROOT, SAMPLES, gpx_doc
 
-ROUTE_KEYS = {"id", "name", "activity", "length_m", "ascent_m", "descent_m", "min_ele_m", "max_ele_m", "point_count",
-              "start", "end", "bbox", "recorded_duration_s", "estimated_duration_s"}
+ROUTE_KEYS = {
+    "id",
+    "name",
+    "activity",
+    "length_m",
+    "ascent_m",
+    "descent_m",
+    "min_ele_m",
+    "max_ele_m",
+    "point_count",
+    "start",
+    "end",
+    "bbox",
+    "recorded_duration_s",
+    "estimated_duration_s",
+}
 
 
 @pytest.fixture
@@ -23,8 +38,12 @@ def auth(client):
 
 
 def upload(client, auth, data: bytes, **fields):
-    return client.post("/api/v1/routes", headers=auth,
-                       data={"file": (io.BytesIO(data), "track.gpx"), **fields}, content_type="multipart/form-data")
+    return client.post(
+        "/api/v1/routes",
+        headers=auth,
+        data={"file": (io.BytesIO(data), "track.gpx"), **fields},
+        content_type="multipart/form-data",
+    )
 
 
 def route_count(app) -> int:
@@ -105,8 +124,13 @@ MANGLES = st.sampled_from(["truncate", "flip", "junk", "dup_root"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(n=st.integers(0, 30), mangle=st.one_of(st.none(), MANGLES), cut=st.integers(0, 10_000), byte=st.binary(min_size=1, max_size=8),
-       name=st.text(max_size=40))
+@given(
+    n=st.integers(0, 30),
+    mangle=st.one_of(st.none(), MANGLES),
+    cut=st.integers(0, 10_000),
+    byte=st.binary(min_size=1, max_size=8),
+    name=st.text(max_size=40),
+)
 def test_generated_documents_never_give_a_500(client, auth, n, mangle, cut, byte, name):
     from xml.sax.saxutils import escape
 
@@ -115,7 +139,7 @@ def test_generated_documents_never_give_a_500(client, auth, n, mangle, cut, byte
         data = data[: cut % (len(data) + 1)]
     elif mangle == "flip":
         i = cut % len(data)
-        data = data[:i] + byte + data[i + 1:]
+        data = data[:i] + byte + data[i + 1 :]
     elif mangle == "junk":
         i = cut % len(data)
         data = data[:i] + byte * 3 + data[i:]

@@ -3,6 +3,7 @@
 Starts a private redis-server and two gunicorn masters (2 workers x 4 threads each) on free loopback ports,
 both on this module's own database with rate limiting on and its counters in that Redis.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -14,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -38,11 +39,18 @@ START_TIMEOUT_S = 30
 
 def _require_tools() -> None:
     """Fail (never skip) when a program the scale-out set-up needs is missing."""
-    missing = [what for what, found in (
-        ("redis-server (Debian package redis-server)", shutil.which("redis-server")),
-        ("gunicorn (pip install into the venv)", importlib.util.find_spec("gunicorn")),
-        ("redis, the Python client Flask-Limiter's redis:// storage needs (pip)", importlib.util.find_spec("redis")),
-    ) if not found]
+    missing = [
+        what
+        for what, found in (
+            ("redis-server (Debian package redis-server)", shutil.which("redis-server")),
+            ("gunicorn (pip install into the venv)", importlib.util.find_spec("gunicorn")),
+            (
+                "redis, the Python client Flask-Limiter's redis:// storage needs (pip)",
+                importlib.util.find_spec("redis"),
+            ),
+        )
+        if not found
+    ]
     if missing:
         pytest.fail("the scale-out test needs " + "; ".join(missing), pytrace=False)
 
@@ -71,11 +79,20 @@ def _seed(url: str) -> dict:
         db.session.add_all([owner, *people, group])
         db.session.flush()
         db.session.add(Membership(group_id=group.id, user_id=owner.id, role="owner"))
-        starts_at = datetime.now(timezone.utc) + timedelta(days=3)
-        outings = [Event(group_id=group.id, title=f"Outing {capacity}", starts_at=starts_at + timedelta(hours=n),
-                         ends_at=starts_at + timedelta(hours=n + 4), timezone="Asia/Shanghai", capacity=capacity,
-                         activity="hiking", start=f"SRID=4326;POINT({HANGZHOU[1] + n / 100} {HANGZHOU[0]})")
-                   for n, capacity in enumerate((CAPACITY, 20))]
+        starts_at = datetime.now(UTC) + timedelta(days=3)
+        outings = [
+            Event(
+                group_id=group.id,
+                title=f"Outing {capacity}",
+                starts_at=starts_at + timedelta(hours=n),
+                ends_at=starts_at + timedelta(hours=n + 4),
+                timezone="Asia/Shanghai",
+                capacity=capacity,
+                activity="hiking",
+                start=f"SRID=4326;POINT({HANGZHOU[1] + n / 100} {HANGZHOU[0]})",
+            )
+            for n, capacity in enumerate((CAPACITY, 20))
+        ]
         db.session.add_all(outings)
         db.session.commit()
         tokens = [accounts.issue_token(person, 1)[0] for person in people]
@@ -104,8 +121,21 @@ def redis_port(tmp_path_factory):
 
     workdir = tmp_path_factory.mktemp("redis")
     port, log = free_port(), workdir / "redis.log"
-    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-               "--dir", str(workdir), "--logfile", str(log)]
+    command = [
+        "redis-server",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(workdir),
+        "--logfile",
+        str(log),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
@@ -117,10 +147,15 @@ def redis_port(tmp_path_factory):
 
 def _start_app(url: str, port: int, redis_port: int, log: Path) -> subprocess.Popen:
     """A gunicorn master with 2 gthread workers on 127.0.0.1:port, rate limits in the shared Redis."""
-    env = {"DATABASE_URL": url, "SECRET_KEY": "scale-out-test", "PLANNER_TILES_URL": "",
-           "PLANNER_GEOCODER": "offline", "PLANNER_RATELIMIT_ENABLED": "1",
-           "PLANNER_RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0",
-           "PLANNER_RATE_LIMIT_LOGIN": LOGIN_LIMIT}
+    env = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "scale-out-test",
+        "PLANNER_TILES_URL": "",
+        "PLANNER_GEOCODER": "offline",
+        "PLANNER_RATELIMIT_ENABLED": "1",
+        "PLANNER_RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0",
+        "PLANNER_RATE_LIMIT_LOGIN": LOGIN_LIMIT,
+    }
     return start_gunicorn(env, port, log)
 
 
@@ -133,8 +168,12 @@ def servers(database, redis_port, tmp_path_factory):
     processes = [_start_app(database[0], port, redis_port, log) for port, log in zip(ports, logs)]
     try:
         for port, process, log in zip(ports, processes, logs):
-            _wait_for(lambda: call("GET", f"http://127.0.0.1:{port}/api/v1/openapi.json")[0] == 200,
-                      process, f"gunicorn on port {port}", log)
+            _wait_for(
+                lambda port=port: call("GET", f"http://127.0.0.1:{port}/api/v1/openapi.json")[0] == 200,
+                process,
+                f"gunicorn on port {port}",
+                log,
+            )
         yield [f"http://127.0.0.1:{port}" for port in ports]
     finally:
         for process in processes:
@@ -158,8 +197,11 @@ def call(method: str, url: str, token: str | None = None, body: dict | None = No
 class TestTwoMastersAgree:
     def test_the_same_reads_answer_identically_on_both(self, servers, database):
         _, seeded = database
-        paths = [f"/api/v1/events/{seeded['race_event']}", f"/api/v1/groups/{seeded['group']}",
-                 f"/api/v1/events/nearby?lat={HANGZHOU[0]}&lon={HANGZHOU[1]}&radius_km=25"]
+        paths = [
+            f"/api/v1/events/{seeded['race_event']}",
+            f"/api/v1/groups/{seeded['group']}",
+            f"/api/v1/events/nearby?lat={HANGZHOU[0]}&lon={HANGZHOU[1]}&radius_km=25",
+        ]
         for path in paths:
             (status_a, _, body_a), (status_b, _, body_b) = (call("GET", base + path) for base in servers)
             assert (status_a, status_b) == (200, 200), (path, body_a, body_b)
@@ -201,11 +243,16 @@ class TestRsvpRaceAcrossMasters:
         for base in servers:
             event = call("GET", f"{base}/api/v1/events/{seeded['race_event']}")[2]
             assert (event["going_count"], event["waitlist_count"], event["spots_left"]) == (
-                CAPACITY, RACERS - CAPACITY, 0), base
+                CAPACITY,
+                RACERS - CAPACITY,
+                0,
+            ), base
         app = make_app(url)
         with app.app_context():
-            rows = db.session.execute(text("SELECT status, count(*) FROM rsvps WHERE event_id = :id GROUP BY status"),
-                                      {"id": seeded["race_event"]}).all()
+            rows = db.session.execute(
+                text("SELECT status, count(*) FROM rsvps WHERE event_id = :id GROUP BY status"),
+                {"id": seeded["race_event"]},
+            ).all()
             db.engine.dispose()
         assert dict(rows) == {"going": CAPACITY, "waitlisted": RACERS - CAPACITY}
 
@@ -213,8 +260,10 @@ class TestRsvpRaceAcrossMasters:
 class TestSharedRateLimit:
     def test_failed_logins_on_both_masters_count_against_one_limit(self, servers):
         body = {"email": "nobody@example.org", "password": "wrong-password"}
-        answers = [call("POST", f"{base}/api/v1/tokens", body=body)
-                   for base in (servers[0], servers[0], servers[0], servers[1])]
+        answers = [
+            call("POST", f"{base}/api/v1/tokens", body=body)
+            for base in (servers[0], servers[0], servers[0], servers[1])
+        ]
         assert [status for status, _, _ in answers] == [401] * 4
         # Each answer sees the others' hits: the counter lives in Redis, not in a worker.
         assert [headers["X-RateLimit-Remaining"] for _, headers, _ in answers] == ["3", "2", "1", "0"]

@@ -27,8 +27,13 @@ class GpxText:
     GPX10, GPX11 = GPX10, GPX11
 
     @staticmethod
-    def document(body: str, *, ns: str | None = GPX11, version: str = "1.1",
-                 prolog: str = '<?xml version="1.0" encoding="UTF-8"?>\n') -> bytes:
+    def document(
+        body: str,
+        *,
+        ns: str | None = GPX11,
+        version: str = "1.1",
+        prolog: str = '<?xml version="1.0" encoding="UTF-8"?>\n',
+    ) -> bytes:
         """A whole document: prolog + <gpx> root (in namespace ns, or none) around body, as UTF-8."""
         xmlns = f' xmlns="{ns}"' if ns else ""
         return f'{prolog}<gpx version="{version}" creator="test"{xmlns}>{body}</gpx>'.encode()
@@ -65,8 +70,12 @@ class Tracks:
         count = len(lats)
         eles_m = [None] * count if eles_m is None else eles_m
         times = [None] * count if times is None else times
-        return Segment(tuple(map(float, lats)), tuple(map(float, lons)),
-                       tuple(None if e is None else float(e) for e in eles_m), tuple(times))
+        return Segment(
+            tuple(map(float, lats)),
+            tuple(map(float, lons)),
+            tuple(None if e is None else float(e) for e in eles_m),
+            tuple(times),
+        )
 
     @staticmethod
     def of(*segments: Segment) -> ParsedTrack:

@@ -31,8 +31,15 @@ def max_deviation_m(track, line, to_metres: Transformer | None = None) -> float:
     return float(shapely.distance(points, simplified).max())
 
 
-def wiggly(tracks, seed: int, count: int = 3000, lat: float = 46.5, lon: float = 7.9, step_m: float = 3.0,
-            heading_deg: float | None = None):
+def wiggly(
+    tracks,
+    seed: int,
+    count: int = 3000,
+    lat: float = 46.5,
+    lon: float = 7.9,
+    step_m: float = 3.0,
+    heading_deg: float | None = None,
+):
     """A random GPS-like walk with elevations, a point every step_m; heading drifts, or jitters around heading_deg."""
     rng = np.random.default_rng(seed)
     if heading_deg is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from xml.etree import ElementTree
 
 import pytest
@@ -10,8 +10,8 @@ import pytest
 from planner.geo.gpx import Segment, Waypoint, parse_gpx
 from planner.geo.gpx_export import build_gpx
 
-UTC = timezone.utc
-TRICKY_NAME = "Tom & Jerry's <\"loop\"> \u00e9\u00e8 \u5c71\u9053 \U0001f97e ]]> &amp;"
+UTC = UTC
+TRICKY_NAME = 'Tom & Jerry\'s <"loop"> \u00e9\u00e8 \u5c71\u9053 \U0001f97e ]]> &amp;'
 
 
 def segment(points) -> Segment:

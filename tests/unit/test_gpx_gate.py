@@ -114,7 +114,7 @@ class TestParseGpx:
         assert "4 points" in refused(data, max_points=4)
 
     def test_it_names_latin_1_bytes_in_a_document_declaring_utf_8(self, gpx):
-        data = gpx.document('<metadata><name>Z\u00fcrich</name></metadata>' + TWO_POINTS).replace(b"\xc3\xbc", b"\xfc")
+        data = gpx.document("<metadata><name>Z\u00fcrich</name></metadata>" + TWO_POINTS).replace(b"\xc3\xbc", b"\xfc")
         message = refused(data)
         assert "not valid UTF-8" in message and "line 2" in message and "Save it again as UTF-8" in message
 

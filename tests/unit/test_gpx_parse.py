@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import codecs
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from planner.geo.gpx import GpxError, ParsedTrack, Segment, Waypoint, parse_gpx
 
-UTC = timezone.utc
+UTC = UTC
 WAYPOINTS_ONLY = '<wpt lat="1" lon="2"/><wpt lat="1" lon="3"/>'
 
 
@@ -42,14 +42,19 @@ class TestParseGpx:
         assert (track.name, track.description, track.point_count) == ("Old file", "From 2009", 2)
 
     def test_it_reads_elements_under_a_namespace_prefix(self):
-        data = (b'<g:gpx xmlns:g="http://www.topografix.com/GPX/1/1" version="1.1"><g:trk><g:trkseg>'
-                b'<g:trkpt lat="1" lon="2"><g:ele>5</g:ele></g:trkpt><g:trkpt lat="3" lon="4"/>'
-                b"</g:trkseg></g:trk></g:gpx>")
+        data = (
+            b'<g:gpx xmlns:g="http://www.topografix.com/GPX/1/1" version="1.1"><g:trk><g:trkseg>'
+            b'<g:trkpt lat="1" lon="2"><g:ele>5</g:ele></g:trkpt><g:trkpt lat="3" lon="4"/>'
+            b"</g:trkseg></g:trk></g:gpx>"
+        )
         assert parse_gpx(data).segments[0].eles_m == (5.0, None)
 
     def test_it_joins_every_segment_of_every_track_then_each_route(self, gpx):
-        body = (f"<rte><name>Plan</name>{gpx.points([(9, 9), (9.1, 9.1)], tag='rtept')}</rte>"
-                + gpx.track([(1, 1), (1.1, 1.1)], [], [(2, 2)], name="Day 1") + gpx.track([(3, 3), (3.1, 3.1)]))
+        body = (
+            f"<rte><name>Plan</name>{gpx.points([(9, 9), (9.1, 9.1)], tag='rtept')}</rte>"
+            + gpx.track([(1, 1), (1.1, 1.1)], [], [(2, 2)], name="Day 1")
+            + gpx.track([(3, 3), (3.1, 3.1)])
+        )
         track = parse_gpx(gpx.document(body))
         assert [segment.lats for segment in track.segments] == [(1, 1.1), (2,), (3, 3.1), (9, 9.1)]
         assert track.point_count == 7
@@ -60,8 +65,10 @@ class TestParseGpx:
         assert (track.name, track.description, track.segments[0].eles_m) == ("Planned", "Loop", (10.0, 20.0))
 
     def test_it_reads_waypoints(self, gpx):
-        waypoints = ('<wpt lat="46.1" lon="7.1"><ele>800</ele><time>2024-01-01T00:00:00Z</time>'
-                     '<name> Hut &amp; caf\u00e9 </name><desc>Water</desc></wpt><wpt lat="46.2" lon="7.2"/>')
+        waypoints = (
+            '<wpt lat="46.1" lon="7.1"><ele>800</ele><time>2024-01-01T00:00:00Z</time>'
+            '<name> Hut &amp; caf\u00e9 </name><desc>Water</desc></wpt><wpt lat="46.2" lon="7.2"/>'
+        )
         track = parse_gpx(gpx.document(waypoints + gpx.track([(1, 2), (1.1, 2.1)])))
         assert track.waypoints == [Waypoint(46.1, 7.1, 800.0, "Hut & caf\u00e9", "Water"),
                                    Waypoint(46.2, 7.2, None, None, None)]  # fmt: skip
@@ -76,8 +83,10 @@ class TestParseGpx:
         assert parse_gpx(gpx.document(gpx.track([(1, 2), (1.1, 2.1)]))).name is None
 
     def test_it_ignores_names_of_authors_points_and_extensions(self, gpx):
-        body = ('<metadata><author><name>Ann</name></author><extensions><name>Vendor</name></extensions></metadata>'
-                '<trk><trkseg><trkpt lat="1" lon="2"><name>P1</name></trkpt><trkpt lat="1.1" lon="2"/></trkseg></trk>')
+        body = (
+            "<metadata><author><name>Ann</name></author><extensions><name>Vendor</name></extensions></metadata>"
+            '<trk><trkseg><trkpt lat="1" lon="2"><name>P1</name></trkpt><trkpt lat="1.1" lon="2"/></trkseg></trk>'
+        )
         assert parse_gpx(gpx.document(body)).name is None
 
     def test_it_strips_names_and_reads_cdata_and_entities(self, gpx):
@@ -87,9 +96,11 @@ class TestParseGpx:
         assert track.description is None
 
     def test_it_ignores_vendor_extensions(self, gpx):
-        point = ('<trkpt lat="1" lon="2"><ele>5</ele><extensions><ele>999</ele><trkpt lat="80" lon="80"/>'
-                 '<gpxtpx:TrackPointExtension xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
-                 "<gpxtpx:hr>140</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions></trkpt>")
+        point = (
+            '<trkpt lat="1" lon="2"><ele>5</ele><extensions><ele>999</ele><trkpt lat="80" lon="80"/>'
+            '<gpxtpx:TrackPointExtension xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+            "<gpxtpx:hr>140</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions></trkpt>"
+        )
         body = '<extensions><trk><trkseg><trkpt lat="50" lon="50"/></trkseg></trk></extensions>'
         track = parse_gpx(gpx.document(f"<trk><trkseg>{point}{point}</trkseg></trk>{body}"))
         assert track.point_count == 2 and track.segments[0].eles_m == (5.0, 5.0)

@@ -1,6 +1,7 @@
 """Privacy cuts: drawn around the zone but not on it; redaction keeps exactly what lies outside every cut."""
+
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -19,8 +20,9 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 def track(points, times=None, waypoints=()) -> ParsedTrack:
     lats, lons, eles = zip(*points)
     times = times or (None,) * len(points)
-    return ParsedTrack(name="t", description=None, segments=[Segment(lats, lons, eles, tuple(times))],
-                       waypoints=list(waypoints))
+    return ParsedTrack(
+        name="t", description=None, segments=[Segment(lats, lons, eles, tuple(times))], waypoints=list(waypoints)
+    )
 
 
 def east_line(lat: float, lon: float, n: int, step_deg: float = 0.0005, start_ele: float = 400.0) -> list:
@@ -61,7 +63,7 @@ class TestRedact:
             assert distance_m((self.CUT.lat, self.CUT.lon), end) == pytest.approx(self.CUT.radius_m, abs=0.05)
 
     def test_elevations_and_times_are_interpolated_at_the_crossing(self):
-        t0 = datetime(2026, 5, 1, 8, tzinfo=timezone.utc)
+        t0 = datetime(2026, 5, 1, 8, tzinfo=UTC)
         points = east_line(47.37, 8.53, 60)
         times = [t0 + timedelta(seconds=10 * i) for i in range(60)]
         visible = privacy.redact(track(points, times), [self.CUT])

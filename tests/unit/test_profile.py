@@ -85,7 +85,9 @@ class TestElevationSvg:
         assert "max 250 m" in labels
         assert "250 m" in labels
 
-    @pytest.mark.parametrize("profile", [[], [(0.0, 100.0)], [(0.0, 100.0), (1000.0, None)], [(0.0, float("nan")), (1000.0, 5.0)]])
+    @pytest.mark.parametrize(
+        "profile", [[], [(0.0, 100.0)], [(0.0, 100.0), (1000.0, None)], [(0.0, float("nan")), (1000.0, 5.0)]]
+    )
     def test_it_returns_empty_with_fewer_than_two_elevations(self, profile):
         assert elevation_svg(profile) == ""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -10,7 +10,7 @@ from geopy.distance import geodesic
 
 from planner.geo.stats import ACTIVITIES, RouteStats, compute_stats, elevation_profile, estimate_duration_s
 
-START = datetime(2024, 6, 1, 6, 0, tzinfo=timezone.utc)
+START = datetime(2024, 6, 1, 6, 0, tzinfo=UTC)
 
 
 def naive_ascent_m(eles_m) -> float:

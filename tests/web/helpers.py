@@ -1,4 +1,5 @@
 """Helpers for driving HTML forms with their CSRF tokens."""
+
 import re
 
 

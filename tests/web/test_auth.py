@@ -1,4 +1,5 @@
 """Register, log in and log out through the web pages."""
+
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
@@ -62,8 +63,9 @@ class TestLoginLogout:
         signup(client)
         submit(client, "/logout", {}, page="/")
         for target, expected in [("/register", "/register"), ("https://evil.example/", "/"), ("//evil.example", "/")]:
-            response = submit(client, f"/login?next={target}", {"email": "bo@example.org", "password": PW},
-                              page="/login")
+            response = submit(
+                client, f"/login?next={target}", {"email": "bo@example.org", "password": PW}, page="/login"
+            )
             assert response.headers["Location"] == expected
             submit(client, "/logout", {}, page="/")
 

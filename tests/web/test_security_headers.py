@@ -1,4 +1,5 @@
 """Every response carries the hardening headers; pages carry a nonce CSP that their inline scripts match."""
+
 import re
 
 from planner.services import seed
@@ -39,8 +40,9 @@ class TestSecurityHeaders:
             assert "Set-Cookie" not in response.headers
 
     def test_the_session_cookie_is_httponly_and_lax(self, client):
-        response = client.post("/api/v1/users", json={"email": "c@example.org", "password": seed.DEMO_PASSWORD,
-                                                      "display_name": "C"})
+        response = client.post(
+            "/api/v1/users", json={"email": "c@example.org", "password": seed.DEMO_PASSWORD, "display_name": "C"}
+        )
         assert response.status_code == 201
         page = client.get("/login")
         cookie = page.headers.get("Set-Cookie", "")

@@ -1,4 +1,5 @@
 """The tile proxy: pages load tiles from our origin; the proxy caches, and degrades to quick blank tiles offline."""
+
 import pytest
 
 from planner.services import tiles
@@ -30,8 +31,9 @@ class TestTileProxy:
             assert response.status_code == 200 and response.data == PNG and response.mimetype == "image/png"
         assert upstream == ["https://tiles.example/3/4/2.png"]
 
-    def test_an_unreachable_upstream_gives_an_uncached_blank_tile_and_backs_off(self, client, upstream, app,
-                                                                               monkeypatch):
+    def test_an_unreachable_upstream_gives_an_uncached_blank_tile_and_backs_off(
+        self, client, upstream, app, monkeypatch
+    ):
         monkeypatch.setitem(app.config, "TILES_URL", "https://fail.example/{z}/{x}/{y}.png")
         for path in ("/tiles/1/0/0.png", "/tiles/1/1/0.png"):
             response = client.get(path)

@@ -1,4 +1,5 @@
-"""Domain errors raised by services; web and api turn them into responses."""
+"""Domain errors raised by services and schemas; web and api turn them into responses. Imports nothing from planner."""
+
 from __future__ import annotations
 
 
