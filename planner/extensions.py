@@ -1,5 +1,7 @@
 """Flask extension objects, bound to the app in create_app; imports nothing from planner."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -37,6 +39,11 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 
 db = SQLAlchemy(model_class=Base)
+# Models subclass Model: Flask-SQLAlchemy's db.Model at run time, which type checkers see as the typed Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 # GeoAlchemy2's writer and renderer keep autogenerate from double-creating spatial indexes.
 migrate = Migrate(
     include_object=include_object,

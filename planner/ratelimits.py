@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, current_app, request
 
 from planner.extensions import limiter
@@ -29,7 +32,7 @@ def _limit_of(config_key: str):
 
 # Flask-Limiter registers a decorated limit by the view's name, process-wide: wrap each view once, so
 # several apps in one process (tests, scripts) do not count every hit once per app.
-_wrapped: dict[object, object] = {}
+_wrapped: dict[Callable[..., Any], Callable[..., Any]] = {}
 
 
 @limiter.request_filter

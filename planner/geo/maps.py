@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
-from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
@@ -119,7 +119,7 @@ _CONTENT_CSS = """
 }
 """
 
-_STYLE = {
+_STYLE: dict[str, dict[str, Any]] = {
     "event": {"radius": 8, "color": "#1d4ed8", "fill_color": "#3b82f6"},
     "start": {"radius": 8, "color": "#166534", "fill_color": "#22c55e"},
     "finish": {"radius": 8, "color": "#7f1d1d", "fill_color": "#ef4444"},
@@ -128,7 +128,13 @@ _STYLE = {
     "meeting": {"radius": 11, "color": "#4c1d95", "fill_color": "#7c3aed"},
 }
 _ROUTE_LINE = {"color": "#dc2626", "weight": 4, "opacity": 0.85}
-_ZONE_STYLE = {"color": "#4c1d95", "weight": 2, "fill": True, "fill_color": "#c4b5fd", "fill_opacity": 0.35}
+_ZONE_STYLE: dict[str, Any] = {
+    "color": "#4c1d95",
+    "weight": 2,
+    "fill": True,
+    "fill_color": "#c4b5fd",
+    "fill_opacity": 0.35,
+}
 
 
 def script_json(value: Any) -> str:
@@ -183,7 +189,7 @@ class _ContentSupport(MacroElement):
         self._name = "ContentSupport"
 
 
-def _popup(layer: Element, head: str, lines: Iterable[str] = (), href: str | None = None) -> None:
+def _popup(layer: Element, head: str, lines: Iterable[str | None] = (), href: str | None = None) -> None:
     """Bind a click popup: a heading (a link when href is given) and plain text lines."""
     spec = {"head": str(head), "lines": [str(line) for line in lines if line], "href": _local_href(href)}
     layer.add_child(_SafeContent("bindPopup", spec, {"maxWidth": 320}))
@@ -390,6 +396,7 @@ def render(m: folium.Map, asset_urls: Mapping[str, str], nonce: str | None = Non
     """Rewrite every JavascriptLink/CssLink in the map's header to our local asset URLs (fail closed: raise ValueError on any name/URL you do not know, so no CDN URL can ever slip through), drop bootstrap/font-awesome/awesome-markers/glyphicons which we do not use, add nonce="..." to inline <script> and <style> tags when nonce is given, and split into MapParts."""
     nonce_attr = _nonce_attr(nonce)
     figure = m.get_root()
+    assert isinstance(figure, Figure)  # a folium.Map's root is always its Figure
     figure.render()
     header = [_header_part(name, child, m, asset_urls, nonce_attr) for name, child in figure.header._children.items()]
     parts = MapParts(

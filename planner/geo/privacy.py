@@ -20,6 +20,7 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from planner.geo.geometry import GEOD, segment_lengths_m
 from planner.geo.gpx import ParsedTrack, Segment, Waypoint
@@ -48,14 +49,14 @@ def draw_cut(lat: float, lon: float, radius_m: float, rng: random.Random = _SYST
     return Cut(lat=float(cut_lat), lon=float(cut_lon), radius_m=offset_m + radius_m * rng.uniform(*MARGIN_RADII))
 
 
-def _from_centre_m(cut: Cut, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+def _from_centre_m(cut: Cut, lats: npt.ArrayLike, lons: npt.ArrayLike) -> np.ndarray:
     """Geodesic distance in metres from the cut's centre to each point."""
     lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
     _, _, distance_m = GEOD.inv(np.full(lats.shape, cut.lon), np.full(lats.shape, cut.lat), lons, lats)
     return np.asarray(distance_m)
 
 
-def inside(lats: np.ndarray, lons: np.ndarray, cuts: list[Cut]) -> np.ndarray:
+def inside(lats: npt.ArrayLike, lons: npt.ArrayLike, cuts: list[Cut]) -> np.ndarray:
     """Whether each point lies inside any cut (geodesic distance to its centre below its radius)."""
     hidden = np.zeros(np.shape(lats), dtype=bool)
     for cut in cuts:
@@ -92,7 +93,8 @@ def _densified(segment: Segment, cuts: list[Cut]) -> Segment:
     steps, steps_m = _near_steps(segment, cuts)
     if not len(steps):
         return segment
-    points, previous = [], 0
+    points: list[tuple] = []
+    previous = 0
     for i in steps.tolist():
         points.extend(_point(segment, j) for j in range(previous, i + 1))
         parts = math.ceil(steps_m[i] / DENSIFY_STEP_M)

@@ -15,12 +15,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models._types import created_at_column
 from planner.models.user import User
 
 
-class Post(db.Model):
+class Post(Model):
     """A Markdown post on exactly one thread (an event's or a group's); replies point at their parent."""
 
     __tablename__ = "posts"

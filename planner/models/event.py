@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models._types import GeoPoint, created_at_column, updated_at_column
 from planner.models.group import Group, in_list
 from planner.models.route import ACTIVITIES, Route
@@ -29,7 +29,7 @@ EVENT_STATUSES = ("scheduled", "cancelled")
 RSVP_STATUSES = ("going", "waitlisted", "cancelled")
 
 
-class Event(db.Model):
+class Event(Model):
     """An outing of a group: when, where it starts, how many can come, and its route."""
 
     __tablename__ = "events"
@@ -74,7 +74,7 @@ class Event(db.Model):
         return f"<Event {self.id}>"
 
 
-class Rsvp(db.Model):
+class Rsvp(Model):
     """One user's answer to one event; the waitlist is ordered by (queued_at, id)."""
 
     __tablename__ = "rsvps"

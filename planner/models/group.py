@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models._types import GeoPoint, created_at_column
 from planner.models.user import User
 
@@ -22,7 +22,7 @@ def in_list(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Group(db.Model):
+class Group(Model):
     """An interest community with a home area."""
 
     __tablename__ = "groups"
@@ -46,7 +46,7 @@ class Group(db.Model):
         return f"<Group {self.id}>"
 
 
-class Membership(db.Model):
+class Membership(Model):
     """One user's role and status in one group."""
 
     __tablename__ = "memberships"

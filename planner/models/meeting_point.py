@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models._types import GeoPoint, created_at_column
 from planner.models.event import Event
 
 
-class MeetingPoint(db.Model):
+class MeetingPoint(Model):
     """A place and time where participants join the outing."""
 
     __tablename__ = "meeting_points"

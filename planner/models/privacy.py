@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models._types import GeoPointNoIndex, created_at_column
 
 
-class PrivacyZone(db.Model):
+class PrivacyZone(Model):
     """A zone the owner chose (centre, radius) and the secret, larger disk cut from others' view of it."""
 
     __tablename__ = "privacy_zones"

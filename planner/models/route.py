@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, Large
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models._types import (
     GeoLineZ,
     GeoLineZNoIndex,
@@ -24,7 +24,7 @@ from planner.models.user import User
 ACTIVITIES = ("hiking", "walking", "running", "trail_running", "cycling", "mountain_biking")
 
 
-class Route(db.Model):
+class Route(Model):
     """A route uploaded as GPX; stats are computed once at import."""
 
     __tablename__ = "routes"

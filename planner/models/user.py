@@ -8,11 +8,11 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.models._types import GeoPointNoIndex, created_at_column
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person with an account."""
 
     __tablename__ = "users"
@@ -37,7 +37,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id}>"
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the JSON API, stored as its SHA-256 digest only."""
 
     __tablename__ = "api_tokens"
