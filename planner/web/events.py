@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from planner.downloads import attachment
 from planner.errors import ServiceError
 from planner.geo import maps
 from planner.geo.profile import elevation_svg
-from planner.services import discussion, events, meeting_points, permissions, routes, rsvp, suggestions
+from planner.services import calendar, discussion, events, meeting_points, permissions, routes, rsvp, suggestions
 from planner.web.community_forms import ActionForm, EventForm, MeetingPointForm, PostForm, RsvpForm
 from planner.web.groups import form_error, login_page, me
 from planner.web.maps import embed, tile_options
@@ -142,6 +143,19 @@ def show(event_id: int):
         me_id=current_user.get_id(),
         post_url=url_for("events.post", event_id=event_id),
     )
+
+
+@bp.get("/events/<int:event_id>.ics")
+def download_ics(event_id: int):
+    """The outing as iCalendar, for the logged-in viewer (the API answers bearer tokens only)."""
+    url = url_for("events.show", event_id=event_id, _external=True)
+    return attachment(calendar.event_ics(event_id, me(), url), f"event-{event_id}.ics", "text/calendar")
+
+
+@bp.get("/events/<int:event_id>.gpx")
+def download_gpx(event_id: int):
+    """The outing as GPX, its route as the logged-in viewer sees it (whole for the route's owner)."""
+    return attachment(calendar.event_gpx(event_id, me()), f"event-{event_id}.gpx")
 
 
 @bp.post("/events/<int:event_id>/cancel")

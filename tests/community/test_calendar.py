@@ -5,10 +5,16 @@ from xml.etree import ElementTree
 
 from icalendar import Calendar
 
-from planner.services import meeting_points
+from planner.services import meeting_points, routes
 from tests import factories
+from tests.community.conftest import LINE_POINTS, north_line_gpx
+from tests.web.helpers import submit
 
 GPX = "{http://www.topografix.com/GPX/1/1}"
+
+
+def login(client, user) -> None:
+    assert submit(client, "/login", {"email": user.email, "password": factories.PASSWORD}).status_code == 302
 
 
 class TestEventIcs:
@@ -53,3 +59,44 @@ class TestEventGpx:
         event = factories.event(cast.group)
         root = ElementTree.fromstring(client.get(f"/api/v1/events/{event.id}.gpx").data)
         assert [w.findtext(f"{GPX}name") for w in root.findall(f"{GPX}wpt")] == ["Start"]
+
+
+class TestPageDownloads:
+    """The outing page's .ics and GPX links answer the logged-in viewer (the API knows bearer tokens only)."""
+
+    def test_the_page_links_to_downloads_that_know_the_session(self, client, private_cast):
+        event = factories.event(private_cast.group)
+        login(client, private_cast.member)
+        html = client.get(f"/events/{event.id}").get_data(as_text=True)
+        assert f'href="/events/{event.id}.ics"' in html and f'href="/events/{event.id}.gpx"' in html
+        assert "/api/v1/events/" not in html
+
+    def test_a_private_groups_member_downloads_both(self, client, private_cast):
+        route = routes.import_gpx(
+            private_cast.owner.id, north_line_gpx(), activity="hiking", group_id=private_cast.group.id
+        )
+        event = factories.event(private_cast.group, route_id=route.id, title="Members' dawn walk")
+        meeting_points.add(event.id, private_cast.owner, {"name": "Gate", "lat": 30.21, "lon": 120.1})
+        login(client, private_cast.member)
+        ics = client.get(f"/events/{event.id}.ics")
+        assert ics.status_code == 200 and ics.mimetype == "text/calendar"
+        assert f'filename="event-{event.id}.ics"' in ics.headers["Content-Disposition"]
+        item = Calendar.from_ical(ics.data).walk("VEVENT")[0]
+        assert str(item["summary"]) == "Members' dawn walk" and str(item["url"]).endswith(f"/events/{event.id}")
+        track = client.get(f"/events/{event.id}.gpx")
+        assert track.status_code == 200 and track.mimetype == "application/gpx+xml"
+        root = ElementTree.fromstring(track.data)
+        assert len(root.findall(f"{GPX}trk/{GPX}trkseg/{GPX}trkpt")) == LINE_POINTS
+        assert [w.findtext(f"{GPX}name") for w in root.findall(f"{GPX}wpt")] == ["1. Gate"]
+
+    def test_outsiders_and_strangers_get_a_404(self, client, private_cast):
+        event = factories.event(private_cast.group)
+        for suffix in ("ics", "gpx"):
+            assert client.get(f"/events/{event.id}.{suffix}").status_code == 404
+        login(client, private_cast.outsider)
+        for suffix in ("ics", "gpx"):
+            assert client.get(f"/events/{event.id}.{suffix}").status_code == 404
+
+    def test_an_unknown_outing_is_a_404(self, client, ctx):
+        assert client.get("/events/999999999.ics").status_code == 404
+        assert client.get("/events/999999999.gpx").status_code == 404

@@ -300,6 +300,37 @@ class TestTheOwnerSeesEverything:
         assert any(distance_m(HOME, p) < 50 for p in page_pairs(html)), "the check above would catch a leak"
         assert "privacy zones" in html
 
+    def test_the_outing_pages_gpx_is_whole_for_the_owner_and_cut_for_a_member(self, zoned_route, owner, app):
+        group_id = owner.client.post(
+            "/api/v1/groups",
+            headers=owner.auth,
+            json={"name": "Walkers", "interest": "hiking", "lat": HOME[0], "lon": HOME[1] + 0.05},
+        ).get_json()["id"]
+        starts = datetime.now(UTC) + timedelta(days=3)
+        event_id = owner.client.post(
+            f"/api/v1/groups/{group_id}/events",
+            headers=owner.auth,
+            json={
+                "title": "Evening walk",
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=3)).isoformat(),
+                "capacity": 10,
+                "activity": "hiking",
+                "route_id": zoned_route["id"],
+            },
+        ).get_json()["id"]
+        member = Person(app.test_client(), "member")  # its own client: its own session cookie
+        assert member.client.post(f"/api/v1/groups/{group_id}/join", headers=member.auth).status_code < 300
+        seen = {}
+        for person in (owner, member):
+            with app.app_context():  # a fresh flask.g per person: Flask-Login caches the user there
+                submit(person.client, "/login", {"email": person.email, "password": f.PASSWORD})
+                page = person.client.get(f"/events/{event_id}").get_data(as_text=True)
+                assert f'href="/events/{event_id}.gpx"' in page
+                seen[person] = gpx_points(person.client.get(f"/events/{event_id}.gpx").data)
+        assert any(distance_m(HOME, p) < 1 for p in seen[owner]), "the owner's browser gets his whole route"
+        assert_far(seen[member], "a member's outing GPX")
+
     def test_removing_the_zone_shows_the_whole_route_again(self, zoned_route, owner, client, ctx):
         zone_id = owner.get("/api/v1/me/privacy-zones").get_json()[0]["id"]
         owner.client.delete(f"/api/v1/me/privacy-zones/{zone_id}", headers=owner.auth)
