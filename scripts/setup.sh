@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set-up steps for `make run` / `make test`: each is idempotent and quick when already done.
-#   scripts/setup.sh system     install missing Debian packages (PostgreSQL 15, PostGIS 3, gpsbabel)
+#   scripts/setup.sh system     install missing Debian packages (PostgreSQL 15, PostGIS 3, gpsbabel, …)
 #   scripts/setup.sh bench-tools  install wrk (Debian package) for make bench
 #   scripts/setup.sh venv       create .venv and install the project with its dev extra
 #   scripts/setup.sh assets     copy Leaflet & co. from the installed XStatic packages into static/vendor/
@@ -19,8 +19,9 @@ PG_SOCK="$PG_DIR/run"
 PG_LOG="$PG_DIR/server.log"
 VENV="$ROOT/.venv"
 # gpsbabel reads our GPX exports back in the tests; chromium runs the browser tests (driven by Playwright);
-# redis-server backs the shared rate limiter in the two-process scale-out test.
-SYSTEM_PACKAGES=(gpsbabel chromium redis-server)
+# redis-server backs the shared rate limiter in the two-process scale-out test; nodejs checks the syntax of
+# the map scripts we render (tests/unit/test_maps.py).
+SYSTEM_PACKAGES=(gpsbabel chromium redis-server nodejs)
 # With DATABASE_URL set, the database lives elsewhere: no local PostgreSQL is needed.
 [ -n "${DATABASE_URL:-}" ] || SYSTEM_PACKAGES+=(postgresql-15 postgresql-15-postgis-3)
 
