@@ -8,14 +8,20 @@ Simplification runs Douglas-Peucker (shapely/GEOS) per segment in an azimuthal e
 projection centred on the track. That projection keeps distances from its centre exact and only
 stretches (never shrinks) distances across, so a deviation of at most t metres on the plane is at
 most t metres on the ground; 1 % headroom covers the difference to any other local projection.
+Simplification never leaves two kept points antipodal (PostGIS cannot store that edge; see below).
+
+Antipodal steps: PostGIS geography joins consecutive points by the shorter great circle, and refuses
+("Antipodal (180 degrees long) edge detected") to store or index an edge whose ends are exactly
+opposite, as their unit vectors cancel to 1e-12 on every axis. ``antipodal_steps`` finds them with a
+looser tolerance (1e-9, about 6 mm from the antipode), so nothing it passes can be refused.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 from pyproj import Geod, Transformer
 
@@ -23,9 +29,10 @@ from planner.geo.gpx import ParsedTrack, Segment
 
 GEOD = Geod(ellps="WGS84")
 _SIMPLIFY_HEADROOM = 0.99
+ANTIPODAL_TOLERANCE = 1e-9  # PostGIS refuses an edge whose unit vectors cancel to within 1e-12 per axis
 
 
-def segment_lengths_m(lats: Sequence[float], lons: Sequence[float]) -> np.ndarray:
+def segment_lengths_m(lats: npt.ArrayLike, lons: npt.ArrayLike) -> np.ndarray:
     """Geodesic WGS84 length in metres of each consecutive pair of points (n points -> n-1 lengths)."""
     lats_deg, lons_deg = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
     if len(lats_deg) < 2:
@@ -43,6 +50,15 @@ def segment_distances_m(track: ParsedTrack) -> list[np.ndarray]:
         distances.append(cumulative_m)
         offset_m = float(cumulative_m[-1])
     return distances
+
+
+def antipodal_steps(lons: npt.ArrayLike, lats: npt.ArrayLike) -> np.ndarray:
+    """Indices i of the steps i -> i+1 whose ends are antipodal: an edge PostGIS geography refuses to store."""
+    lons_rad, lats_rad = np.radians(np.asarray(lons, dtype=float)), np.radians(np.asarray(lats, dtype=float))
+    xyz = np.column_stack([np.cos(lats_rad) * np.cos(lons_rad), np.cos(lats_rad) * np.sin(lons_rad), np.sin(lats_rad)])
+    if len(xyz) < 2:
+        return np.zeros(0, dtype=int)
+    return np.flatnonzero(np.abs(xyz[:-1] + xyz[1:]).max(axis=1) <= ANTIPODAL_TOLERANCE)
 
 
 def cumulative_distance_m(track: ParsedTrack) -> list[float]:
@@ -80,7 +96,18 @@ def _kept_indices(segment: Segment, to_metres: Transformer, tolerance_m: float) 
     line = shapely.LineString(np.column_stack([x_m, y_m, np.arange(count, dtype=float)]))
     simplified = shapely.simplify(line, tolerance_m, preserve_topology=False)
     kept = shapely.get_coordinates(simplified, include_z=True)[:, 2].astype(int)
-    return kept if len(kept) >= 2 else np.array([0, count - 1])
+    return _bridge_antipodal(segment, kept if len(kept) >= 2 else np.array([0, count - 1]))
+
+
+def _bridge_antipodal(segment: Segment, kept: np.ndarray) -> np.ndarray:
+    """kept plus original points between any two kept neighbours that are antipodal, until none are."""
+    lons, lats = np.asarray(segment.lons), np.asarray(segment.lats)
+    while True:
+        steps = antipodal_steps(lons[kept], lats[kept])
+        steps = steps[kept[steps + 1] - kept[steps] > 1]  # original neighbours: the import refuses those
+        if not len(steps):
+            return kept
+        kept = np.union1d(kept, (kept[steps] + kept[steps + 1]) // 2)
 
 
 def simplify(track: ParsedTrack, tolerance_m: float = 5.0) -> list[tuple[float, float, float | None]]:

@@ -92,6 +92,7 @@ def import_gpx(
         track = _parse(data)
     except gpx.GpxError as error:
         raise _gpx_error(error) from None
+    _require_storable(track)
     name = (name or track.name or "Untitled route").strip()[:200] or "Untitled route"
     stats = compute_stats(track, activity)
     route = Route(
@@ -124,6 +125,24 @@ def import_gpx(
     db.session.add(route)
     db.session.commit()
     return route
+
+
+def _require_storable(track: gpx.ParsedTrack) -> None:
+    """400 invalid_gpx when two consecutive points of the stored line are antipodal: no edge can join them."""
+    lons = np.concatenate([segment.lons for segment in track.segments])
+    lats = np.concatenate([segment.lats for segment in track.segments])
+    steps = geometry.antipodal_steps(lons, lats)
+    if not len(steps):
+        return
+    first = int(steps[0]) + 1
+    joint = first in np.cumsum([len(segment) for segment in track.segments]).tolist()
+    where = " (the end of one track segment and the start of the next)" if joint else ""
+    raise ServiceError(
+        "invalid_gpx",
+        f"Track/route points {first:,} and {first + 1:,}{where} are antipodal: exactly opposite each other on "
+        "the Earth, so no line between them has a direction. One of them is wrong; remove it and upload again.",
+        "file",
+    )
 
 
 def _parse(data: bytes) -> gpx.ParsedTrack:
