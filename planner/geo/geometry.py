@@ -14,11 +14,17 @@ Antipodal steps: PostGIS geography joins consecutive points by the shorter great
 ("Antipodal (180 degrees long) edge detected") to store or index an edge whose ends are exactly
 opposite, as their unit vectors cancel to 1e-12 on every axis. ``antipodal_steps`` finds them with a
 looser tolerance (1e-9, about 6 mm from the antipode), so nothing it passes can be refused.
+
+Snapping (``snap``): the foot of the perpendicular from a point to a line is found in an azimuthal
+equidistant projection centred on the point, where the distance from the centre to anything is its
+geodesic distance, so "nearest" means nearest on the ground, at any latitude and across the
+antimeridian. along_m is then the geodesic length from the start to that foot.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -147,3 +153,38 @@ def _pairs(segment: Segment, distances_m: np.ndarray) -> tuple[np.ndarray, ...]:
     """Columns (start_m, end_m, lon1, lat1, lon2, lat2) for each consecutive pair of points in a segment."""
     lats, lons = np.asarray(segment.lats), np.asarray(segment.lons)
     return distances_m[:-1], distances_m[1:], lons[:-1], lats[:-1], lons[1:], lats[1:]
+
+
+def snap(pieces: Sequence[np.ndarray], lat: float, lon: float) -> tuple[float, float]:
+    """(along_m, off_route_m) of a point against a line in pieces, each an (n, 2) array of lon/lat rows.
+
+    The foot is on the piece nearest on the ground; along_m counts the lengths of the pieces before it
+    (not the gaps between pieces), then the geodesic length along that piece up to the foot.
+    """
+    to_metres = Transformer.from_crs(
+        "EPSG:4326", f"+proj=aeqd +lat_0={lat!r} +lon_0={lon!r} +datum=WGS84 +units=m", always_xy=True
+    )
+    best_along_m, best_off_m, before_m = 0.0, math.inf, 0.0
+    for piece in pieces:
+        lengths_m = segment_lengths_m(piece[:, 1], piece[:, 0])
+        along_m, off_m = _snap_piece(piece, lengths_m, to_metres, lat, lon)
+        if off_m < best_off_m:
+            best_along_m, best_off_m = before_m + along_m, off_m
+        before_m += float(lengths_m.sum())
+    return best_along_m, best_off_m
+
+
+def _snap_piece(
+    piece: np.ndarray, lengths_m: np.ndarray, to_metres: Transformer, lat: float, lon: float
+) -> tuple[float, float]:
+    """(along_m, off_route_m) of the point at the centre of to_metres against one piece of at least 2 points."""
+    xy_m = np.column_stack(to_metres.transform(piece[:, 0], piece[:, 1]))
+    line = shapely.LineString(xy_m)
+    planar_m = shapely.line_locate_point(line, shapely.Point(0.0, 0.0))
+    steps_planar_m = np.concatenate(([0.0], np.cumsum(np.hypot(*np.diff(xy_m, axis=0).T))))
+    k = int(np.clip(np.searchsorted(steps_planar_m, planar_m, side="right") - 1, 0, len(piece) - 2))
+    foot = shapely.get_coordinates(shapely.line_interpolate_point(line, planar_m))[0]
+    foot_lon, foot_lat = to_metres.transform(foot[0], foot[1], direction="INVERSE")
+    _, _, into_step_m = GEOD.inv(piece[k, 0], piece[k, 1], foot_lon, foot_lat)
+    _, _, off_m = GEOD.inv(lon, lat, foot_lon, foot_lat)
+    return float(lengths_m[:k].sum() + into_step_m), float(off_m)

@@ -1,14 +1,10 @@
 """Meeting points: placed by coordinates or place name, snapped to the event's route, ordered along it.
 
-Snapping: ST_LineLocatePoint finds the fraction of the route line (as a 2-D geometry in degrees)
-nearest to the point, and along_m is the spheroidal length (ST_Length on geography) of the line
-from its start up to that fraction. Multiplying the fraction by the whole spheroidal length would
-be simpler but wrong by up to 1 − cos(latitude) of the length for routes that turn (7 % at the
-corner of an L-shaped route at 30°N, 750 m in 11 km); measuring the sub-line removes that error.
-What remains is that "nearest" is judged in planar degrees: for a point off the route the foot can
-slide along the line by up to about off_route_m × (1 − cos latitude) — 13 m for a point 100 m off
-a route at 30°N, and nothing for points on the route. off_route_m is the spheroidal ST_Distance
-from the point to the route line.
+Snapping (planner.geo.geometry.snap, through routes.snap): the foot on the route line nearest to the
+point on the ground is found in an azimuthal equidistant projection centred on the point, so a point
+inside a switchback goes to the leg it is really nearer at any latitude, and routes across the
+antimeridian work. off_route_m is the geodesic distance to that foot and along_m the geodesic length
+of the route from its start to it, measured like the route's length_m.
 """
 
 from __future__ import annotations
@@ -16,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from geoalchemy2.shape import to_shape
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 
 from planner.errors import NotFound, ServiceError
 from planner.extensions import db
@@ -28,18 +24,10 @@ from planner.times import iso_utc, local_text, parse_instant
 FIELDS = ("name", "lat", "lon", "meet_at", "notes", "place")
 
 
-def _snap(route_id: int, lat: float, lon: float) -> tuple[float, float]:
-    """(along_m, off_route_m) of a point against a route's full line."""
-    here = func.ST_GeogFromText(groups.point_wkt(lat, lon))
-    line_2d = func.ST_Force2D(func.geometry(Route.line))
-    before = func.ST_LineSubstring(line_2d, 0.0, func.ST_LineLocatePoint(line_2d, func.geometry(here)))
-    row = db.session.execute(
-        select(
-            func.ST_Length(func.geography(before)).label("along_m"),
-            func.ST_Distance(Route.line, here).label("off_route_m"),
-        ).where(Route.id == route_id)
-    ).one()
-    return float(row.along_m), float(row.off_route_m)
+def _snap(route_id: int, lat: float, lon: float) -> tuple[float | None, float | None]:
+    """(along_m, off_route_m) of a point against a route's full line (as its owner sees it)."""
+    route = db.session.get(Route, route_id)
+    return (None, None) if route is None else routes.snap(route, route.owner_id, lat, lon)
 
 
 def _snap_seen(route: Route, viewer_id: int | None, lat: float, lon: float) -> tuple[float | None, float | None]:
@@ -49,24 +37,7 @@ def _snap_seen(route: Route, viewer_id: int | None, lat: float, lon: float) -> t
     lengths of the pieces before the nearest one, then along that one), so no distance from the hidden
     start is given away; None when nothing of the route is visible.
     """
-    if not routes.is_cut_for(route, viewer_id):
-        return _snap(route.id, lat, lon)
-    if routes.visible_route(route, viewer_id) is None:
-        return None, None
-    row = db.session.execute(
-        text("""
-        WITH here AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS g),
-        pieces AS (SELECT d.path[1] AS n, d.geom FROM routes r, ST_Dump(ST_Force2D(r.public_line::geometry)) d
-                   WHERE r.id = :route_id),
-        nearest AS (SELECT p.n, p.geom FROM pieces p, here ORDER BY p.geom <-> here.g LIMIT 1)
-        SELECT (SELECT COALESCE(sum(ST_Length(p.geom::geography)), 0) FROM pieces p WHERE p.n < k.n)
-               + ST_Length(ST_LineSubstring(k.geom, 0, ST_LineLocatePoint(k.geom, here.g))::geography) AS along_m,
-               (SELECT ST_Distance(r.public_line, here.g::geography) FROM routes r WHERE r.id = :route_id)
-                 AS off_route_m
-        FROM nearest k, here"""),
-        {"route_id": route.id, "lat": lat, "lon": lon},
-    ).one()
-    return float(row.along_m), float(row.off_route_m)
+    return routes.snap(route, viewer_id, lat, lon)
 
 
 def _where(data: dict) -> tuple[float, float] | None:

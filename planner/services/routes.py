@@ -400,6 +400,17 @@ def route_gpx(route: Route, viewer_id: int | None, extra_waypoints: list[gpx.Way
     return gpx_export.build_gpx(route.name, segments, waypoints, description=route.description or None)
 
 
+def snap(route: Route, viewer_id: int | None, lat: float, lon: float) -> tuple[float | None, float | None]:
+    """(along_m, off_route_m) of a point against the line viewer_id sees of route (geo.geometry.snap); (None, None)
+    when nothing of it is visible. On a cut route the pieces before the nearest one count, the hidden parts do not."""
+    if visible_route(route, viewer_id) is None:
+        return None, None
+    column = func.ST_Force2D(func.geometry(_line_column(route, viewer_id, display=False)))
+    wkb = db.session.scalar(select(func.ST_AsBinary(column)).where(Route.id == route.id))
+    pieces = [shapely.get_coordinates(part) for part in shapely.get_parts(shapely.from_wkb(bytes(wkb)))]
+    return geometry.snap(pieces, lat, lon)
+
+
 def point_along(route: Route, fraction: float) -> tuple[float, float]:
     """(lat, lon) of the point a fraction (0..1) of the way along the route's full line (for the seed)."""
     point = func.ST_LineInterpolatePoint(func.ST_Force2D(func.geometry(Route.line)), fraction)
