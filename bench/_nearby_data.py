@@ -1,8 +1,9 @@
-"""Scratch database for bench/nearby.py: created, migrated and loaded once, then reused while the row counts match.
+"""Scratch databases for bench/nearby.py: created, migrated and loaded once, then reused while the row counts match.
 
-1,000,000 events (60 % within 30 km of 300 real city centres, skewed towards the biggest, 40 % spread over
-the globe), 100,000 routes of 500 vertices (70 % starting near the cities), 3,000 groups (10 % private),
-and a copy of the events in Mobilizon's layout (geometry column, no GiST, B-tree on ST_X and ST_Y).
+LARGE (planner_bench): 1,000,000 events (60 % within 30 km of 300 real city centres, skewed towards the
+biggest, 40 % spread over the globe), 100,000 routes of 500 vertices (70 % starting near the cities), 3,000
+groups (10 % private), and a copy of the events in Mobilizon's layout (geometry column, no GiST, B-tree on ST_X
+and ST_Y). SMALL (planner_bench_100k): the same with 100,000 events and no routes, to see how the query grows.
 Everything is generated server side with INSERT ... SELECT generate_series.
 """
 
@@ -11,17 +12,28 @@ from __future__ import annotations
 import re
 import threading
 import time
+from dataclasses import dataclass
 
 import psycopg
 from sqlalchemy import make_url
 
-EVENTS = 1_000_000
-ROUTES = 100_000
 GROUPS = 3_000
 CITIES = 300
 VERTICES = 500
-DB_NAME = "planner_bench"
 ACTIVITIES = ("hiking", "walking", "running", "trail_running", "cycling", "mountain_biking")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One scratch database: its name and how many events and routes it holds."""
+
+    name: str
+    events: int
+    routes: int
+
+
+LARGE = Dataset("planner_bench", 1_000_000, 100_000)
+SMALL = Dataset("planner_bench_100k", 100_000, 0)
 
 # Per generated row: a city (skewed to the biggest: rank floor(300 * random()^2)), an offset within 30 km
 # of it, whether to use it, and a point anywhere on the globe otherwise.
@@ -40,31 +52,31 @@ def sync_url(url: str, database: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def ensure_database(url: str) -> str:
-    """Create planner_bench on url's server if missing and migrate it to head; returns its SQLAlchemy URL."""
+def ensure_database(url: str, dataset: Dataset) -> str:
+    """Create dataset's database on url's server if missing and migrate it to head; returns its SQLAlchemy URL."""
     from flask_migrate import upgrade
 
     from planner import create_app
 
-    assert re.fullmatch(r"[a-z_]+", DB_NAME)
+    assert re.fullmatch(r"[a-z0-9_]+", dataset.name)
     with psycopg.connect(sync_url(url, "postgres"), autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    bench_url = make_url(url).set(database=DB_NAME).render_as_string(hide_password=False)
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dataset.name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{dataset.name}"')
+    bench_url = make_url(url).set(database=dataset.name).render_as_string(hide_password=False)
     app = create_app({"SQLALCHEMY_DATABASE_URI": bench_url, "GEOCODER_URL": "", "TILES_URL": ""})
     with app.app_context():
         upgrade(directory="migrations")
     return bench_url
 
 
-def is_loaded(conn: psycopg.Connection) -> bool:
-    """Whether the scratch data is complete (checked by row counts)."""
+def is_loaded(conn: psycopg.Connection, dataset: Dataset) -> bool:
+    """Whether dataset's rows are all there (checked by row counts)."""
     has_mobilizon = conn.execute("SELECT to_regclass('bench_mobilizon_events') IS NOT NULL").fetchone()[0]
     if not has_mobilizon:
         return False
     counts = conn.execute("""SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM routes),
                                     (SELECT count(*) FROM bench_mobilizon_events)""").fetchone()
-    return counts == (EVENTS, ROUTES, EVENTS)
+    return counts == (dataset.events, dataset.routes, dataset.events)
 
 
 def _sql(statement: str, **params) -> str:
@@ -107,8 +119,8 @@ def _load_base(conn: psycopg.Connection) -> None:
                     SELECT id, 1, 'owner', 'active' FROM groups""")
 
 
-def _load_events(conn: psycopg.Connection) -> None:
-    """1,000,000 events and their Mobilizon-layout copy."""
+def _load_events(conn: psycopg.Connection, count: int) -> None:
+    """count events and their Mobilizon-layout copy."""
     # Both GiST indexes of events.start (migrations 0001 and 0004) are built after the load, as CREATE INDEX
     # in a migration builds them on existing rows.
     conn.execute("DROP INDEX IF EXISTS idx_events_start")
@@ -122,7 +134,7 @@ def _load_events(conn: psycopg.Connection) -> None:
                ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)::geography,
                CASE WHEN s.n % 20 = 0 THEN 'cancelled' ELSE 'scheduled' END
         FROM (SELECT n, {_DRAW}, now() + (random() * 200 - 20) * interval '1 day' AS t
-              FROM generate_series(1, {EVENTS}) n) s,
+              FROM generate_series(1, {count}) n) s,
              LATERAL ({_PLACE}) p""",
             near_share=0.6,
         )
@@ -136,8 +148,8 @@ def _load_events(conn: psycopg.Connection) -> None:
     conn.execute("ALTER TABLE bench_mobilizon_events ADD PRIMARY KEY (id)")
 
 
-def _load_routes(conn: psycopg.Connection) -> None:
-    """100,000 routes of 500 vertices: 20 m steps on a heading, with a wiggle, about 10 km long."""
+def _load_routes(conn: psycopg.Connection, count: int) -> None:
+    """count routes of 500 vertices: 20 m steps on a heading, with a wiggle, about 10 km long."""
     conn.execute("DROP INDEX IF EXISTS idx_routes_line")
     conn.execute(
         _sql(
@@ -150,7 +162,7 @@ def _load_routes(conn: psycopg.Connection) -> None:
                ARRAY[ST_XMin(l.geom), ST_YMin(l.geom), ST_XMax(l.geom), ST_YMax(l.geom)],
                ST_Length(l.geom::geography, false), {VERTICES}, 10800, '\\x3c6770782f3e'::bytea, md5(s.n::text) || md5('')
         FROM (SELECT n, {_DRAW}, 2 * pi() * random() AS heading
-              FROM generate_series(1, {ROUTES}) n) s,
+              FROM generate_series(1, {count}) n) s,
              LATERAL ({_PLACE}) p,
              LATERAL (SELECT ST_SetSRID(ST_MakeLine(ST_MakePoint(
                          p.lon + (i * 20 * sin(s.heading) + 150 * sin(i / 25.0)) / (111320.0 * cos(radians(p.lat))),
@@ -163,23 +175,24 @@ def _load_routes(conn: psycopg.Connection) -> None:
     conn.execute("CREATE INDEX idx_routes_line ON routes USING gist (line)")
 
 
-def _run(url: str, step, errors: list) -> None:
-    """Run one load step on its own connection, recording any error."""
+def _run(url: str, step, count: int, errors: list) -> None:
+    """Run one load step of count rows on its own connection, recording any error."""
     try:
         with psycopg.connect(url, autocommit=True) as conn:
-            step(conn)
+            step(conn, count)
     except Exception as error:  # reported by load() after both threads finish
         errors.append(error)
 
 
-def load(url: str) -> float:
-    """Load the scratch data (events and routes in parallel); returns seconds taken."""
+def load(url: str, dataset: Dataset) -> float:
+    """Load dataset's rows (events and routes in parallel); returns seconds taken."""
     started = time.perf_counter()
-    conninfo = sync_url(url, DB_NAME)
+    conninfo = sync_url(url, dataset.name)
     with psycopg.connect(conninfo, autocommit=True) as conn:
         _load_base(conn)
     errors: list = []
-    threads = [threading.Thread(target=_run, args=(conninfo, step, errors)) for step in (_load_events, _load_routes)]
+    steps = ((_load_events, dataset.events), (_load_routes, dataset.routes))
+    threads = [threading.Thread(target=_run, args=(conninfo, step, count, errors)) for step, count in steps]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -189,3 +202,14 @@ def load(url: str) -> float:
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
+
+
+def ensure_loaded(url: str, dataset: Dataset) -> str:
+    """Create and migrate dataset's database, load it unless its row counts match; returns its SQLAlchemy URL."""
+    bench_url = ensure_database(url, dataset)
+    with psycopg.connect(sync_url(url, dataset.name), autocommit=True) as conn:
+        loaded = is_loaded(conn, dataset)
+    if not loaded:
+        print(f"loading {dataset.events:,} events and {dataset.routes:,} routes into {dataset.name} ...", flush=True)
+        print(f"  loaded in {load(url, dataset):.0f} s", flush=True)
+    return bench_url
