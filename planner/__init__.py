@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from planner import config
 from planner.extensions import csrf, db, limiter, login_manager, migrate
@@ -52,7 +53,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errors(app: Flask) -> None:
     """JSON errors under /api, HTML error pages elsewhere; never a bare 500 for a refused request."""
-    from werkzeug.exceptions import HTTPException
+    from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
     from planner.api.errors import is_api_request, json_error
     from planner.errors import ServiceError
@@ -65,6 +66,15 @@ def register_errors(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError):
         return json_error(error) if is_api_request() else html_error(error)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_unavailable(error: Exception):
+        app.logger.warning("database unavailable: %s", error)
+        refused = ServiceUnavailable("The database is unavailable for a moment. Please try again shortly.")
+        response = app.make_response(json_error(refused) if is_api_request() else html_error(refused))
+        response.headers["Retry-After"] = "5"
+        return response
 
 
 def register_cli(app: Flask) -> None:
