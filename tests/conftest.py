@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -89,9 +91,9 @@ def app():
     drop_database(url)
 
 
-@pytest.fixture
-def db_conn(app):
-    """One connection in an outer transaction, rolled back after the test; every session joins it via savepoints."""
+@contextmanager
+def rolled_back_connection(app) -> Iterator:
+    """One connection in an outer transaction, rolled back at the end; every session joins it via savepoints."""
     with app.app_context():
         engine = db.engines[None]
         conn = engine.connect()
@@ -109,6 +111,13 @@ def db_conn(app):
             engines.update(saved)
             outer.rollback()
             conn.close()
+
+
+@pytest.fixture
+def db_conn(app):
+    """The test's connection: its writes, even those a request commits, are rolled back after the test."""
+    with rolled_back_connection(app) as conn:
+        yield conn
 
 
 @pytest.fixture
