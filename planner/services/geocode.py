@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 from flask import current_app
+from geopy.adapters import URLLibAdapter
+from geopy.geocoders import Nominatim
 
 log = logging.getLogger(__name__)
 
@@ -71,11 +73,12 @@ def gazetteer_lookup(query: str, limit: int = 5) -> list[Place]:
 
 @lru_cache(maxsize=1024)
 def _remote_lookup(query: str, limit: int, url: str, user_agent: str, timeout_s: float) -> tuple[Place, ...]:
-    """Ask the configured Nominatim-compatible geocoder (cached per query)."""
-    from geopy.geocoders import Nominatim
-
+    """Ask the configured Nominatim-compatible geocoder once, within timeout_s (cached per query)."""
     domain, scheme = url.split("://", 1)[-1].rstrip("/"), url.split("://", 1)[0] if "://" in url else "https"
-    geocoder = Nominatim(user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout_s)
+    # The standard library adapter asks once; geopy's default (requests) retries twice, tripling the timeout.
+    geocoder = Nominatim(
+        user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout_s, adapter_factory=URLLibAdapter
+    )
     answers = geocoder.geocode(query, exactly_one=False, limit=limit) or []
     return tuple(Place(a.address, a.latitude, a.longitude, "", "geocoder") for a in answers)
 
