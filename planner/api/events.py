@@ -8,7 +8,7 @@ from planner.api import bp
 from planner.api.auth import bearer_user, token_required
 from planner.api.body import json_object
 from planner.api.openapi import ID, op
-from planner.services import calendar, events, rsvp
+from planner.services import access, calendar, events, rsvp
 from planner.times import iso_utc
 
 OPENAPI = {
@@ -85,7 +85,7 @@ def group_events(group_id: int):
 @bp.get("/events/<int:event_id>")
 def get_event(event_id: int):
     """One outing."""
-    return jsonify(events.event_dict(events.visible_event(event_id, bearer_user()), bearer_user()))
+    return jsonify(events.event_dict(access.visible_event(event_id, bearer_user()), bearer_user()))
 
 
 @bp.patch("/events/<int:event_id>")

@@ -8,7 +8,7 @@ from planner.api import bp
 from planner.api.auth import bearer_user, token_required
 from planner.api.body import json_object
 from planner.api.openapi import ID, op
-from planner.services import groups, permissions
+from planner.services import access, groups
 
 USER_ID = ("user_id", "path", "integer")
 OPENAPI = {
@@ -67,7 +67,7 @@ def create_group():
 @bp.get("/groups/<int:group_id>")
 def get_group(group_id: int):
     """One group."""
-    return jsonify(groups.group_dict(permissions.visible_group(group_id, bearer_user()), bearer_user()))
+    return jsonify(groups.group_dict(access.visible_group(group_id, bearer_user()), bearer_user()))
 
 
 @bp.patch("/groups/<int:group_id>")

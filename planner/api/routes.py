@@ -11,7 +11,7 @@ from planner.api.auth import bearer_user, token_required
 from planner.api.openapi import ID, op
 from planner.downloads import attachment
 from planner.errors import ServiceError
-from planner.services import routes
+from planner.services import access, routes
 
 OPENAPI = {
     "/routes": {
@@ -53,14 +53,14 @@ def upload_route():
 def get_route(route_id: int):
     """A route object."""
     viewer_id = _viewer_id()
-    return jsonify(routes.route_dict(routes.get_route(route_id, viewer_id), viewer_id))
+    return jsonify(routes.route_dict(access.get_route(route_id, viewer_id), viewer_id))
 
 
 @bp.get("/routes/<int:route_id>.geojson")
 def get_route_geojson(route_id: int):
     """A GeoJSON Feature of the route."""
     viewer_id = _viewer_id()
-    feature = routes.route_geojson(routes.get_route(route_id, viewer_id), viewer_id)
+    feature = routes.route_geojson(access.get_route(route_id, viewer_id), viewer_id)
     return Response(json.dumps(feature, separators=(",", ":")), mimetype="application/geo+json")
 
 
@@ -68,5 +68,5 @@ def get_route_geojson(route_id: int):
 def get_route_gpx(route_id: int):
     """The route as GPX 1.1."""
     viewer_id = _viewer_id()
-    route = routes.get_route(route_id, viewer_id)
+    route = access.get_route(route_id, viewer_id)
     return attachment(routes.route_gpx(route, viewer_id), f"route-{route.id}.gpx")

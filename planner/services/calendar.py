@@ -8,8 +8,7 @@ from icalendar import Event as IcsEvent
 
 from planner.geo import gpx, gpx_export
 from planner.models import Event, User
-from planner.services import meeting_points, routes
-from planner.services.events import visible_event
+from planner.services import access, meeting_points, routes
 from planner.times import in_zone, now_utc
 
 
@@ -25,7 +24,7 @@ def _location(event: Event) -> tuple[str, float, float]:
 
 def event_ics(event_id: int, user: User | None, event_url: str) -> bytes:
     """The event as a one-event VCALENDAR: DTSTART/DTEND in its timezone, LOCATION, GEO and URL."""
-    event = visible_event(event_id, user)
+    event = access.visible_event(event_id, user)
     location, lat, lon = _location(event)
     item = IcsEvent()
     item.add("uid", f"event-{event.id}@planner")
@@ -64,9 +63,9 @@ def _waypoints(event: Event, with_start: bool) -> list[gpx.Waypoint]:
 
 def event_gpx(event_id: int, user: User | None) -> bytes:
     """GPX 1.1 of the event: its route's track (if any) and the meeting points as waypoints."""
-    event = visible_event(event_id, user)
+    event = access.visible_event(event_id, user)
     viewer_id = user.id if user else None
-    route = routes.visible_route(event.route, viewer_id)
+    route = access.visible_route(event.route, viewer_id)
     if route is not None:
         return routes.route_gpx(route, viewer_id, _waypoints(event, with_start=False))
     return gpx_export.build_gpx(

@@ -11,26 +11,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from planner.errors import Forbidden, NotFound, ServiceError
+from planner.errors import NotFound, ServiceError
 from planner.extensions import db
-from planner.models import Event, Group, Post, User
-from planner.services import groups, permissions
+from planner.models import Post, User
+from planner.services import access, groups
 from planner.services.markdown import render_markdown
 from planner.times import iso_utc
 
 PAGE_SIZE = 20
 MAX_BODY_CHARS = 10_000
-
-
-def thread_group(kind: str, thread_id: int, user: User | None) -> tuple[Group, dict]:
-    """The visible group owning an event's or a group's thread, and the Post filter {event_id|group_id: id}."""
-    if kind == "event":
-        from planner.services.events import visible_event
-
-        event: Event = visible_event(thread_id, user)
-        return event.group, {"event_id": event.id}
-    return permissions.visible_group(thread_id, user), {"group_id": thread_id}
 
 
 def _thread_clause(where: dict):
@@ -59,10 +50,11 @@ def post_dict(post: Post) -> dict:
 def list_posts(kind: str, thread_id: int, user: User | None, page=1) -> dict:
     """{posts: [...], next_page}: one page of top-level posts, each followed by its replies, depth first."""
     page = _page(page)
-    _group, where = thread_group(kind, thread_id, user)
+    _group, where = access.thread_group(kind, thread_id, user)
     roots = list(
         db.session.scalars(
             select(Post)
+            .options(joinedload(Post.author))
             .where(_thread_clause(where), Post.parent_id.is_(None))
             .order_by(Post.created_at, Post.id)
             .offset((page - 1) * PAGE_SIZE)
@@ -93,6 +85,7 @@ def _replies_under(root_ids: list[int]) -> list[Post]:
     return list(
         db.session.scalars(
             select(Post)
+            .options(joinedload(Post.author))
             .where(Post.id.in_(select(tree.c.id)), Post.parent_id.is_not(None))
             .order_by(Post.created_at, Post.id)
         )
@@ -116,9 +109,9 @@ def _body(value) -> tuple[str, str]:
 
 def create_post(kind: str, thread_id: int, user: User | None, body, parent_id=None) -> Post:
     """A new post or reply on a thread; active members of the group only."""
-    permissions.require_user(user)
-    group, where = thread_group(kind, thread_id, user)
-    user = permissions.require_member(group, user)
+    access.require_user(user)
+    group, where = access.thread_group(kind, thread_id, user)
+    user = access.require_member(group, user)
     body_md, body_html = _body(body)
     parent = _parent(where, parent_id)
     post = Post(author_id=user.id, parent_id=parent, body_md=body_md, body_html=body_html, **where)
@@ -131,28 +124,15 @@ def _parent(where: dict, parent_id) -> int | None:
     """The id of the post replied to, checked to be on the same thread."""
     if parent_id in (None, ""):
         return None
-    post_id = permissions.clean_id(parent_id, "parent_id")
+    post_id = access.clean_id(parent_id, "parent_id")
     if db.session.scalar(select(Post.id).where(Post.id == post_id, _thread_clause(where))) is None:
         raise ServiceError("invalid_parent", "Reply to a post on the same thread.", "parent_id")
     return post_id
 
 
-def _visible_post(post_id: int, user: User | None) -> tuple[Post, Group]:
-    """A live post whose thread user may see, and its group."""
-    post = permissions.get_row(Post, post_id)
-    if post is None or post.deleted_at is not None:
-        raise NotFound("not_found", "No such post.")
-    kind, thread_id = ("event", post.event_id) if post.event_id else ("group", post.group_id)
-    group, _where = thread_group(kind, thread_id, user)
-    return post, group
-
-
 def edit_post(post_id: int, user: User | None, body) -> Post:
     """Change a post's text (its author only); it is then marked edited."""
-    user = permissions.require_user(user)
-    post, _group = _visible_post(post_id, user)
-    if post.author_id != user.id:
-        raise Forbidden("author_only", "Only the author may edit a post.")
+    post = access.authored_post(post_id, user)
     post.body_md, post.body_html = _body(body)
     post.edited_at = datetime.now(UTC)
     db.session.commit()
@@ -161,19 +141,12 @@ def edit_post(post_id: int, user: User | None, body) -> Post:
 
 def editable_body(post_id: int, user: User | None) -> str:
     """The Markdown of a post for its author to edit; 403 for anyone else."""
-    user = permissions.require_user(user)
-    post, _group = _visible_post(post_id, user)
-    if post.author_id != user.id:
-        raise Forbidden("author_only", "Only the author may edit a post.")
-    return post.body_md
+    return access.authored_post(post_id, user).body_md
 
 
 def delete_post(post_id: int, user: User | None) -> None:
     """Replace a post by a tombstone: its author, or an organiser or the owner of the group."""
-    user = permissions.require_user(user)
-    post, group = _visible_post(post_id, user)
-    if post.author_id != user.id and not permissions.is_staff(group.id, user):
-        raise Forbidden("forbidden", "Only the author or the group's organisers may remove a post.")
+    post = access.removable_post(post_id, user)
     post.deleted_at = datetime.now(UTC)
     post.body_md, post.body_html = "", ""
     db.session.commit()
@@ -181,7 +154,7 @@ def delete_post(post_id: int, user: User | None) -> None:
 
 def thread_of(post_id: int) -> tuple[str, int]:
     """("event"|"group", id) of the thread a post is on; 404 when there is no such post."""
-    post = permissions.get_row(Post, post_id)
+    post = access.get_row(Post, post_id)
     if post is None:
         raise NotFound("not_found", "No such post.")
     return ("event", post.event_id) if post.event_id else ("group", post.group_id)

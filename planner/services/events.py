@@ -8,12 +8,12 @@ from geoalchemy2.functions import ST_X, ST_Y
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
-from planner.errors import Conflict, NotFound, ServiceError
+from planner.errors import Conflict, ServiceError
 from planner.extensions import db
 from planner.models import Event, Group, Route, Rsvp, User
 from planner.models.event import DIFFICULTIES
 from planner.models.route import ACTIVITIES
-from planner.services import groups, permissions, routes
+from planner.services import access, groups, meeting_points, routes, rsvp
 from planner.times import clean_timezone, iso_utc, local_naive, local_text, parse_instant, timezone_at
 
 MAX_CAPACITY = 10_000
@@ -46,7 +46,7 @@ def _attachable_route(route_id, group: Group, user: User, current: Event | None)
     """The route to attach: the one already attached, one of the group's or the user's own; None clears it."""
     if route_id in (None, ""):
         return None
-    route = db.session.get(Route, permissions.clean_id(route_id, "route_id"))
+    route = db.session.get(Route, access.clean_id(route_id, "route_id"))
     if route is not None and current is not None and route.id == current.route_id:
         return route
     if route is None or (route.group_id != group.id and route.owner_id != user.id):
@@ -66,7 +66,7 @@ def _place(data: dict, current: Event | None, route: Route | None) -> tuple[floa
     zones), else unchanged (None) for an edit."""
     if data.get("lat") not in (None, "") or data.get("lon") not in (None, ""):
         return groups.clean_point(data.get("lat"), data.get("lon"))
-    public_route = routes.visible_route(route, None)
+    public_route = access.visible_route(route, None)
     if public_route is not None and (current is None or "route_id" in data):
         start = routes.route_dict(public_route, None)["start"]
         return start["lat"], start["lon"]
@@ -114,9 +114,7 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 
 def validate_new(group_id: int, user: User | None, data: dict) -> dict:
     """The checked columns of a new event of a group; 401/403/404/400 as for create_event, nothing written."""
-    permissions.require_user(user)
-    group = permissions.visible_group(group_id, user)
-    user = permissions.require_staff(group, user)
+    group = access.staff_group(group_id, user)
     columns = _columns(data, group, user, None)
     _check_times(columns["starts_at"], columns["ends_at"])
     return columns
@@ -131,27 +129,9 @@ def create_event(group_id: int, user: User | None, data: dict) -> Event:
     return event
 
 
-def visible_event(event_id: int, user: User | None) -> Event:
-    """The event when its group is visible to user; 404 otherwise."""
-    event = permissions.get_row(Event, event_id)
-    if event is None or not permissions.can_view(event.group, user):
-        raise NotFound("not_found", "No such event.")
-    return event
-
-
-def staff_event(event_id: int, user: User | None) -> Event:
-    """The event when user organises its group; 401/404/403 otherwise."""
-    permissions.require_user(user)
-    event = visible_event(event_id, user)
-    permissions.require_staff(event.group, user)
-    return event
-
-
 def update_event(event_id: int, user: User | None, data: dict) -> Event:
     """Change an outing; raising the capacity moves people up from the waitlist, lowering it drops no one."""
-    from planner.services import meeting_points, rsvp
-
-    event = staff_event(event_id, user)
+    event = access.staff_event(event_id, user)
     columns = _columns({k: v for k, v in data.items() if k in EVENT_FIELDS}, event.group, user, event)
     _check_times(columns.get("starts_at", event.starts_at), columns.get("ends_at", event.ends_at))
     rsvp.lock_event(event.id)
@@ -167,7 +147,7 @@ def update_event(event_id: int, user: User | None, data: dict) -> Event:
 
 def cancel_event(event_id: int, user: User | None) -> Event:
     """Mark an outing cancelled (RSVPs are kept; new ones are refused)."""
-    event = staff_event(event_id, user)
+    event = access.staff_event(event_id, user)
     if event.status == "cancelled":
         raise Conflict("already_cancelled", "This outing is already cancelled.")
     event.status = "cancelled"
@@ -211,8 +191,6 @@ def local_texts(event: Event) -> dict:
 
 def event_dict(event: Event, user: User | None) -> dict:
     """The API's event object (times in UTC with Z, plus the IANA timezone)."""
-    from planner.services import meeting_points, rsvp
-
     start = to_shape(event.start)
     counts = rsvp.counts(event.id)
     return {
@@ -241,26 +219,25 @@ def event_dict(event: Event, user: User | None) -> dict:
 def _route_seen(event: Event, user: User | None) -> dict | None:
     """The event's route object as user sees it, or None."""
     viewer_id = user.id if user else None
-    route = routes.visible_route(event.route, viewer_id)
+    route = access.visible_route(event.route, viewer_id)
     return routes.route_dict(route, viewer_id) if route else None
 
 
 def group_events(group_id: int, user: User | None, *, upcoming: bool = True, limit: int = 50) -> list[dict]:
     """A visible group's outings (upcoming soonest first, or past latest first) as plain dicts."""
-    group = permissions.visible_group(group_id, user)
+    group = access.visible_group(group_id, user)
     query = select(Event).where(Event.group_id == group.id)
     if upcoming:
         query = query.where(Event.ends_at > func.now()).order_by(Event.starts_at, Event.id)
     else:
         query = query.where(Event.ends_at <= func.now()).order_by(Event.starts_at.desc(), Event.id.desc())
-    return [_summary(e) for e in db.session.scalars(query.limit(limit))]
+    rows = db.session.scalars(query.limit(limit)).all()
+    going = rsvp.going_counts([e.id for e in rows])
+    return [_summary(e, going.get(e.id, 0)) for e in rows]
 
 
-def _summary(event: Event) -> dict:
-    """A short template-ready dict of one event."""
-    from planner.services import rsvp
-
-    going = rsvp.counts(event.id)["going"]
+def _summary(event: Event, going: int) -> dict:
+    """A short template-ready dict of one event with going people going."""
     return {
         "id": event.id,
         "title": event.title,

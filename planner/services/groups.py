@@ -11,7 +11,7 @@ from planner.errors import Conflict, NotFound, ServiceError
 from planner.extensions import db
 from planner.models import Group, Membership, User
 from planner.models.group import INTERESTS, VISIBILITIES
-from planner.services import permissions
+from planner.services import access
 
 MAX_DESCRIPTION_CHARS = 5000
 
@@ -76,7 +76,7 @@ def _group_fields(data: dict, partial: bool) -> dict:
 
 def create_group(user: User | None, data: dict) -> Group:
     """A new group (name, interest, description, lat, lon, visibility) with user as its owner."""
-    user = permissions.require_user(user)
+    user = access.require_user(user)
     data = {"visibility": "public", **data}
     group = Group(**_group_fields(data, partial=False))
     db.session.add(group)
@@ -88,9 +88,7 @@ def create_group(user: User | None, data: dict) -> Group:
 
 def update_group(group_id: int, user: User | None, data: dict) -> Group:
     """Change any of a group's fields; owner and organisers only."""
-    permissions.require_user(user)
-    group = permissions.visible_group(group_id, user)
-    permissions.require_staff(group, user)
+    group = access.staff_group(group_id, user)
     for key, value in _group_fields(data, partial=True).items():
         setattr(group, key, value)
     db.session.commit()
@@ -99,11 +97,11 @@ def update_group(group_id: int, user: User | None, data: dict) -> Group:
 
 def join(group_id: int, user: User | None) -> str:
     """Join a group: "member" at once for public groups, "pending" approval for private ones."""
-    user = permissions.require_user(user)
-    group = permissions.get_row(Group, group_id)
+    user = access.require_user(user)
+    group = access.get_row(Group, group_id)
     if group is None:
         raise NotFound("not_found", "No such group.")
-    row = permissions.membership(group_id, user)
+    row = _membership(group_id, user)
     if row is None:
         status = "active" if group.visibility == "public" else "pending"
         row = Membership(group_id=group_id, user_id=user.id, role="member", status=status)
@@ -114,7 +112,7 @@ def join(group_id: int, user: User | None) -> str:
 
 def ensure_member(group: Group, user: User) -> None:
     """Make user an active member of the group if they are not yet one (RSVP to a public outing); no commit."""
-    row = permissions.membership(group.id, user)
+    row = _membership(group.id, user)
     if row is None:
         db.session.add(Membership(group_id=group.id, user_id=user.id, role="member", status="active"))
     elif row.status != "active":
@@ -123,8 +121,8 @@ def ensure_member(group: Group, user: User) -> None:
 
 def leave(group_id: int, user: User | None) -> None:
     """Leave a group (or withdraw a pending request); the owner must hand the group over first (409)."""
-    user = permissions.require_user(user)
-    row = permissions.membership(group_id, user)
+    user = access.require_user(user)
+    row = _membership(group_id, user)
     if row is None:
         raise NotFound("not_a_member", "You are not in this group.")
     if row.role == "owner":
@@ -133,10 +131,15 @@ def leave(group_id: int, user: User | None) -> None:
     db.session.commit()
 
 
+def _membership(group_id: int, user: User) -> Membership | None:
+    """user's membership row in the group (active or pending), or None."""
+    return db.session.scalar(select(Membership).where(Membership.group_id == group_id, Membership.user_id == user.id))
+
+
 def _target(group_id: int, user_id: int) -> Membership:
     """The membership acted upon by an organiser; 404 when there is none."""
     row = None
-    if permissions.in_id_range(user_id):
+    if access.in_id_range(user_id):
         row = db.session.scalar(
             select(Membership).where(Membership.group_id == group_id, Membership.user_id == user_id)
         )
@@ -147,9 +150,7 @@ def _target(group_id: int, user_id: int) -> Membership:
 
 def approve(group_id: int, actor: User | None, user_id: int) -> Membership:
     """Accept a pending request to join; owner and organisers only."""
-    permissions.require_user(actor)
-    group = permissions.visible_group(group_id, actor)
-    permissions.require_staff(group, actor)
+    access.staff_group(group_id, actor)
     row = _target(group_id, user_id)
     row.status = "active"
     db.session.commit()
@@ -158,23 +159,21 @@ def approve(group_id: int, actor: User | None, user_id: int) -> Membership:
 
 def remove_member(group_id: int, actor: User | None, user_id: int) -> None:
     """Turn down a request or remove a member; staff remove members, only the owner removes organisers."""
-    permissions.require_user(actor)
-    group = permissions.visible_group(group_id, actor)
-    permissions.require_staff(group, actor)
+    group = access.staff_group(group_id, actor)
     row = _target(group_id, user_id)
     if row.role == "owner":
         raise Conflict("owner_cannot_leave", "The owner cannot be removed.")
     if row.role == "organiser":
-        permissions.require_owner(group, actor)
+        access.require_owner(group, actor)
     db.session.delete(row)
     db.session.commit()
 
 
 def set_role(group_id: int, actor: User | None, user_id: int, role) -> Membership:
     """Promote or demote an active member (organiser/member), or hand over ownership ("owner"); owner only."""
-    permissions.require_user(actor)
-    group = permissions.visible_group(group_id, actor)
-    actor = permissions.require_owner(group, actor)
+    access.require_user(actor)
+    group = access.visible_group(group_id, actor)
+    actor = access.require_owner(group, actor)
     role = _choice(role, "role", ("owner", "organiser", "member"))
     row = _target(group_id, user_id)
     if row.status != "active":
@@ -189,11 +188,9 @@ def set_role(group_id: int, actor: User | None, user_id: int, role) -> Membershi
     return row
 
 
-def group_dict(group: Group, user: User | None) -> dict:
-    """The API's group object, with the caller's role (or "pending", or null)."""
+def group_dict(group: Group, user: User | None, member_count: int | None = None) -> dict:
+    """The API's group object, with the caller's role (or "pending", or null); member_count when already known."""
     home = to_shape(group.home)
-    row = permissions.membership(group.id, user)
-    my_role = None if row is None else (row.role if row.status == "active" else "pending")
     return {
         "id": group.id,
         "name": group.name,
@@ -202,19 +199,24 @@ def group_dict(group: Group, user: User | None) -> dict:
         "lat": home.y,
         "lon": home.x,
         "visibility": group.visibility,
-        "member_count": member_count(group.id),
-        "my_role": my_role,
+        "member_count": member_counts([group.id]).get(group.id, 0) if member_count is None else member_count,
+        "my_role": access.viewer(user).my_role(group.id),
     }
 
 
-def member_count(group_id: int) -> int:
-    """Active members of a group, owner included."""
-    return db.session.scalar(select(func.count()).where(Membership.group_id == group_id, Membership.status == "active"))
+def member_counts(group_ids: list[int]) -> dict[int, int]:
+    """{group_id: active members, owner included} for several groups in one query."""
+    rows = db.session.execute(
+        select(Membership.group_id, func.count())
+        .where(Membership.group_id.in_(group_ids), Membership.status == "active")
+        .group_by(Membership.group_id)
+    ).all()
+    return {group_id: n for group_id, n in rows}
 
 
 def members(group_id: int, viewer: User | None) -> dict:
     """{active: [...], pending: [...]} for a visible group; pending requests only for its staff."""
-    group = permissions.visible_group(group_id, viewer)
+    group = access.visible_group(group_id, viewer)
     rows = db.session.execute(
         select(Membership.user_id, Membership.role, Membership.status, User.display_name)
         .join(User, User.id == Membership.user_id)
@@ -222,7 +224,7 @@ def members(group_id: int, viewer: User | None) -> dict:
         .order_by(Membership.created_at, Membership.id)
     ).all()
     people = [{"id": r.user_id, "display_name": r.display_name, "role": r.role, "status": r.status} for r in rows]
-    staff = permissions.is_staff(group.id, viewer)
+    staff = access.is_staff(group.id, viewer)
     return {
         "active": [p for p in people if p["status"] == "active"],
         "pending": [p for p in people if p["status"] == "pending"] if staff else [],
@@ -231,13 +233,13 @@ def members(group_id: int, viewer: User | None) -> dict:
 
 def list_groups(user: User | None, limit: int = 100) -> list[dict]:
     """Public groups plus the private groups user belongs to, newest first, for the groups page."""
-    mine = select(Membership.group_id).where(
-        Membership.user_id == (user.id if user else None), Membership.status == "active"
-    )
+    viewer = access.viewer(user)
+    mine = [group_id for group_id in viewer.memberships if viewer.is_member(group_id)]
     groups = db.session.scalars(
         select(Group)
         .where((Group.visibility == "public") | Group.id.in_(mine))
         .order_by(Group.created_at.desc(), Group.id.desc())
         .limit(limit)
     ).all()
-    return [group_dict(g, user) for g in groups]
+    counts = member_counts([g.id for g in groups])
+    return [group_dict(g, user, counts.get(g.id, 0)) for g in groups]

@@ -18,7 +18,7 @@ from planner.errors import NotFound, ServiceError
 from planner.extensions import db
 from planner.geo.stats import estimate_duration_s
 from planner.models import Event, MeetingPoint, Route, User
-from planner.services import geocode, groups, permissions, routes
+from planner.services import access, geocode, groups, routes
 from planner.times import iso_utc, local_text, parse_instant
 
 FIELDS = ("name", "lat", "lon", "meet_at", "notes", "place")
@@ -74,30 +74,16 @@ def _columns(event: Event, data: dict, partial: bool) -> dict:
 
 def add(event_id: int, user: User | None, data: dict) -> MeetingPoint:
     """A new meeting point of an event; its organisers only."""
-    from planner.services.events import staff_event
-
-    event = staff_event(event_id, user)
+    event = access.staff_event(event_id, user)
     point = MeetingPoint(event_id=event.id, **_columns(event, data, partial=False))
     db.session.add(point)
     db.session.commit()
     return point
 
 
-def _staff_point(point_id: int, user: User | None) -> MeetingPoint:
-    """A meeting point the user organises; 404/401/403 otherwise."""
-    from planner.services.events import staff_event
-
-    permissions.require_user(user)
-    point = permissions.get_row(MeetingPoint, point_id)
-    if point is None:
-        raise NotFound("not_found", "No such meeting point.")
-    staff_event(point.event_id, user)
-    return point
-
-
 def update(point_id: int, user: User | None, data: dict) -> MeetingPoint:
     """Change any field of a meeting point; organisers only."""
-    point = _staff_point(point_id, user)
+    point = access.staff_point(point_id, user)
     for key, value in _columns(point.event, {k: v for k, v in data.items() if k in FIELDS}, True).items():
         setattr(point, key, value)
     db.session.commit()
@@ -106,14 +92,14 @@ def update(point_id: int, user: User | None, data: dict) -> MeetingPoint:
 
 def delete(point_id: int, user: User | None) -> None:
     """Remove a meeting point; RSVPs that chose it keep going without one."""
-    point = _staff_point(point_id, user)
+    point = access.staff_point(point_id, user)
     db.session.delete(point)
     db.session.commit()
 
 
 def event_id_of(point_id: int) -> int:
     """The event a meeting point belongs to; 404 when there is no such point."""
-    point = permissions.get_row(MeetingPoint, point_id)
+    point = access.get_row(MeetingPoint, point_id)
     if point is None:
         raise NotFound("not_found", "No such meeting point.")
     return point.event_id
@@ -143,7 +129,7 @@ def point_dict(point: MeetingPoint, viewer_id: int | None) -> dict:
     where = to_shape(point.point)
     route = point.event.route
     along_m, off_route_m = point.along_m, point.off_route_m
-    if route is not None and routes.is_cut_for(route, viewer_id):
+    if route is not None and access.is_cut_for(route, viewer_id):
         along_m, off_route_m = _snap_seen(route, viewer_id, where.y, where.x)
     return {
         "id": point.id,
@@ -183,9 +169,7 @@ def list_dicts(event: Event, user: User | None) -> list[dict]:
 
 def visible_list(event_id: int, user: User | None) -> list[dict]:
     """The meeting points of an event visible to user."""
-    from planner.services.events import visible_event
-
-    return list_dicts(visible_event(event_id, user), user)
+    return list_dicts(access.visible_event(event_id, user), user)
 
 
 def climb_until_m(profile: list, along_m: float) -> tuple[float, float]:
@@ -206,7 +190,7 @@ def estimated_arrival(event: Event, along_m: float | None, viewer_id: int | None
     The climb so far comes from the elevation profile viewer_id sees, scaled so that the whole profile
     gives that route's ascent and descent; the time is planner.geo.stats.estimate_duration_s.
     """
-    route = routes.visible_route(event.route, viewer_id)
+    route = access.visible_route(event.route, viewer_id)
     if route is None or along_m is None:
         return None
     seen = routes.route_dict(route, viewer_id)

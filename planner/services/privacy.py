@@ -11,7 +11,7 @@ from planner.errors import Conflict, NotFound, ServiceError
 from planner.extensions import db
 from planner.geo import privacy
 from planner.models import Event, PrivacyZone, Route, User
-from planner.services import groups, permissions, routes
+from planner.services import access, groups, routes
 
 MAX_ZONES = 10
 MAX_NAME_CHARS = 80
@@ -25,7 +25,7 @@ def zone_dict(zone: PrivacyZone) -> dict:
 
 def list_zones(user: User | None) -> list[dict]:
     """The user's zones, oldest first."""
-    user = permissions.require_user(user)
+    user = access.require_user(user)
     zones = db.session.scalars(select(PrivacyZone).where(PrivacyZone.user_id == user.id).order_by(PrivacyZone.id))
     return [zone_dict(zone) for zone in zones]
 
@@ -33,7 +33,7 @@ def list_zones(user: User | None) -> list[dict]:
 def add_zone(user: User | None, data: Mapping) -> dict:
     """Create a zone from {lat, lon, radius_m, name?} and re-cut the user's routes; 400/409 and nothing written on
     bad input. The answer also lists the upcoming outings on the user's routes that start inside the cut."""
-    user = permissions.require_user(user)
+    user = access.require_user(user)
     lat, lon = groups.clean_point(data.get("lat"), data.get("lon"))
     low, high = privacy.ZONE_RADIUS_M
     radius_m = round(groups.clean_number(data.get("radius_m"), "radius_m", low, high))
@@ -80,7 +80,7 @@ def _outings_starting_inside(zone: PrivacyZone) -> list[int]:
 
 def delete_zone(user: User | None, zone_id: int) -> None:
     """Remove one of the user's zones and re-cut their routes; 404 for anyone else's."""
-    user = permissions.require_user(user)
+    user = access.require_user(user)
     zone = db.session.get(PrivacyZone, zone_id)
     if zone is None or zone.user_id != user.id:
         raise NotFound("not_found", "No such privacy zone.")

@@ -12,12 +12,13 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import Float, case, func, select
 from sqlalchemy.orm import undefer
 
-from planner.errors import Forbidden, NotFound, ServiceError, TooLarge
+from planner.errors import ServiceError, TooLarge
 from planner.extensions import db
 from planner.geo import geometry, gpx, gpx_export, privacy
 from planner.geo.stats import compute_stats, elevation_profile
-from planner.models import Group, Membership, PrivacyZone, Route
+from planner.models import PrivacyZone, Route
 from planner.models.route import ACTIVITIES  # noqa: F401  (re-exported for forms)
+from planner.services.access import is_cut_for, require_group_staff_id, visible_route
 
 DISPLAY_TOLERANCE_M = 5.0
 
@@ -87,7 +88,7 @@ def import_gpx(
     """Store a GPX file as a route with its stats; raises ServiceError (400/413) and writes nothing on bad input."""
     activity = clean_activity(activity)
     if group_id is not None:
-        _require_group_staff(owner_id, group_id)
+        require_group_staff_id(owner_id, group_id)
     try:
         track = _parse(data)
     except gpx.GpxError as error:
@@ -229,56 +230,6 @@ def refresh_public_views(owner_id: int) -> int:
         for column, value in columns.items():
             setattr(route, column, value)
     return len(owned)
-
-
-def _require_group_staff(user_id: int, group_id: int) -> None:
-    """Forbidden unless user_id is an owner or organiser of group_id."""
-    role = db.session.scalar(
-        select(Membership.role).where(
-            Membership.group_id == group_id, Membership.user_id == user_id, Membership.status == "active"
-        )
-    )
-    if role not in ("owner", "organiser"):
-        raise Forbidden("forbidden", "Only the group's organisers can add routes to it.", "group_id")
-
-
-def get_route(route_id: int, viewer_id: int | None = None) -> Route:
-    """The route with this id if viewer_id may see it (private groups' routes are for members; a route wholly
-    inside its owner's privacy zones is for its owner), else NotFound."""
-    route = db.session.get(Route, route_id)
-    if route is None or not can_view(route, viewer_id) or visible_route(route, viewer_id) is None:
-        raise NotFound("not_found", "No such route.")
-    return route
-
-
-def visible_route(route: Route | None, viewer_id: int | None) -> Route | None:
-    """route, or None when viewer_id sees nothing of it (wholly inside its owner's privacy zones)."""
-    if route is None or (is_cut_for(route, viewer_id) and route.public_stats.get("hidden")):
-        return None
-    return route
-
-
-def is_cut_for(route: Route, viewer_id: int | None) -> bool:
-    """Whether viewer_id sees route without the parts in its owner's privacy zones (everyone but the owner)."""
-    return route.public_stats is not None and route.owner_id != viewer_id
-
-
-def can_view(route: Route, viewer_id: int | None) -> bool:
-    """Whether viewer_id (None for anonymous) may see route."""
-    if route.group_id is None or route.owner_id == viewer_id:
-        return True
-    visibility = db.session.scalar(select(Group.visibility).where(Group.id == route.group_id))
-    if visibility != "private":
-        return True
-    return (
-        viewer_id is not None
-        and db.session.scalar(
-            select(Membership.id).where(
-                Membership.group_id == route.group_id, Membership.user_id == viewer_id, Membership.status == "active"
-            )
-        )
-        is not None
-    )
 
 
 def routes_of(owner_id: int, limit: int = 50) -> list[dict]:

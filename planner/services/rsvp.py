@@ -14,7 +14,7 @@ from sqlalchemy import func, select, tuple_
 from planner.errors import Conflict, NotFound, ServiceError
 from planner.extensions import db
 from planner.models import Event, MeetingPoint, Rsvp, User
-from planner.services import groups, permissions
+from planner.services import access, groups
 
 ACTIVE = ("going", "waitlisted")
 
@@ -37,6 +37,18 @@ def counts(event_id: int) -> dict:
         .group_by(Rsvp.status)
     ).all()
     return {"going": 0, "waitlisted": 0, **{status: n for status, n in rows}}
+
+
+def going_counts(event_ids: list[int]) -> dict[int, int]:
+    """{event_id: people going} for several events in one query (events nobody goes to are left out)."""
+    if not event_ids:
+        return {}
+    rows = db.session.execute(
+        select(Rsvp.event_id, func.count())
+        .where(Rsvp.event_id.in_(event_ids), Rsvp.status == "going")
+        .group_by(Rsvp.event_id)
+    ).all()
+    return {event_id: n for event_id, n in rows}
 
 
 def waitlist_position(rsvp: Rsvp) -> int | None:
@@ -65,7 +77,7 @@ def _meeting_point_id(event_id: int, value) -> int | None:
     """A meeting point of this event, or None; 400 for anything else."""
     if value in (None, ""):
         return None
-    point_id = permissions.clean_id(value, "meeting_point_id")
+    point_id = access.clean_id(value, "meeting_point_id")
     if (
         db.session.scalar(select(MeetingPoint.id).where(MeetingPoint.id == point_id, MeetingPoint.event_id == event_id))
         is None
@@ -80,13 +92,10 @@ def rsvp(event_id: int, user: User | None, meeting_point_id=None) -> dict:
     Any logged-in user may answer for a public group (joining it as a member); private groups need
     an active membership. Cancelled (409) and finished (409) outings refuse answers.
     """
-    from planner.services.events import visible_event
-
-    user = permissions.require_user(user)
-    event = visible_event(event_id, user)
+    access.require_user(user)
+    event = access.visible_event(event_id, user)
     point_id = _meeting_point_id(event.id, meeting_point_id)
-    if event.group.visibility != "public":
-        permissions.require_member(event.group, user)
+    user = access.require_may_rsvp(event, user)
     locked = lock_event(event.id)
     if locked.status == "cancelled":
         raise Conflict("event_cancelled", "This outing is cancelled.")
@@ -110,10 +119,8 @@ def rsvp(event_id: int, user: User | None, meeting_point_id=None) -> dict:
 
 def cancel(event_id: int, user: User | None) -> dict:
     """Withdraw an RSVP; the first on the waitlist moves up into the freed place."""
-    from planner.services.events import visible_event
-
-    user = permissions.require_user(user)
-    event = visible_event(event_id, user)
+    user = access.require_user(user)
+    event = access.visible_event(event_id, user)
     lock_event(event.id)
     row = db.session.scalar(select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user.id))
     if row is None:
@@ -153,10 +160,8 @@ def my_rsvp(event_id: int, user: User | None) -> dict | None:
 
 def attendees(event_id: int, viewer: User | None) -> dict:
     """Who is going and who waits (display names, in order) — for the group's active members only."""
-    from planner.services.events import visible_event
-
-    event = visible_event(event_id, viewer)
-    permissions.require_member(event.group, viewer)
+    event = access.visible_event(event_id, viewer)
+    access.require_member(event.group, viewer)
     rows = db.session.execute(
         select(User.id, User.display_name, Rsvp.status, Rsvp.meeting_point_id)
         .join(User, User.id == Rsvp.user_id)

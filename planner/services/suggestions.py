@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from planner.extensions import db
 from planner.models import Event, Rsvp, User
-from planner.services import groups, permissions, routes
+from planner.services import access, groups, routes
 
 GEOD = Geod(ellps="WGS84")
 GRID_DEG = 0.01
@@ -36,7 +36,7 @@ def coarsen(lat: float, lon: float) -> tuple[float, float]:
 
 def set_home_area(user: User | None, lat, lon) -> tuple[float, float]:
     """Opt in to share a coarse home area (only used for fair meeting points); returns what is stored."""
-    user = permissions.require_user(user)
+    user = access.require_user(user)
     lat, lon = coarsen(*groups.clean_point(lat, lon))
     user.share_home_area = True
     user.home_area = groups.point_wkt(lat, lon)
@@ -46,7 +46,7 @@ def set_home_area(user: User | None, lat, lon) -> tuple[float, float]:
 
 def clear_home_area(user: User | None) -> None:
     """Opt out: forget the home area."""
-    user = permissions.require_user(user)
+    user = access.require_user(user)
     user.share_home_area, user.home_area = False, None
     db.session.commit()
 
@@ -133,12 +133,10 @@ def _suggestion(kind: str, reason: str, lat: float, lon: float, homes: np.ndarra
 
 def suggestions(event_id: int, user: User | None) -> list[dict]:
     """Start, end and (with enough shared home areas) the fair point of an event's route; organisers only."""
-    from planner.services.events import staff_event
-
-    event: Event = staff_event(event_id, user)
+    event: Event = access.staff_event(event_id, user)
     homes = _homes(event.id)
     viewer_id = user.id if user else None
-    route = routes.visible_route(event.route, viewer_id)
+    route = access.visible_route(event.route, viewer_id)
     if route is None:
         start = to_shape(event.start)
         return [_suggestion("start", "The outing's start point.", start.y, start.x, homes, None)]

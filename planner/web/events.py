@@ -9,7 +9,7 @@ from planner.downloads import attachment
 from planner.errors import ServiceError
 from planner.geo import maps
 from planner.geo.profile import elevation_svg
-from planner.services import calendar, discussion, events, meeting_points, permissions, routes, rsvp, suggestions
+from planner.services import access, calendar, discussion, events, meeting_points, routes, rsvp, suggestions
 from planner.web.community_forms import ActionForm, EventForm, MeetingPointForm, PostForm, RsvpForm
 from planner.web.groups import form_error, login_page, me
 from planner.web.maps import embed, tile_options
@@ -55,8 +55,7 @@ def _event_data(form: EventForm, group_id: int) -> dict:
 @login_page
 def create(group_id: int):
     """New outing form (organisers)."""
-    group = permissions.visible_group(group_id, me())
-    permissions.require_staff(group, me())
+    group = access.staff_group(group_id, me())
     form = EventForm()
     form.route_id.choices = _route_choices(group_id)
     if form.validate_on_submit():
@@ -75,7 +74,7 @@ def create(group_id: int):
 @login_page
 def edit(event_id: int):
     """Edit an outing (organisers)."""
-    event = events.staff_event(event_id, me())
+    event = access.staff_event(event_id, me())
     form = EventForm(data=events.form_values(event))
     form.route_id.choices = _route_choices(event.group_id)
     if form.validate_on_submit():
@@ -95,7 +94,7 @@ def _event_map(event: dict, route):
     points, or the start."""
     points = event["meeting_points"]
     viewer_id = me().id if me() else None
-    route = routes.visible_route(route, viewer_id)
+    route = access.visible_route(route, viewer_id)
     if route is not None:
         data = routes.map_data(route, viewer_id)
         m = maps.route_map(
@@ -113,11 +112,11 @@ def _event_map(event: dict, route):
 @bp.get("/events/<int:event_id>")
 def show(event_id: int):
     """The outing: map, stats, profile, RSVP, who is going, meeting points and the thread."""
-    event_row = events.visible_event(event_id, me())
+    event_row = access.visible_event(event_id, me())
     event = events.event_dict(event_row, me())
     event_map, map_name, profile_svg = _event_map(event, event_row.route)
-    is_member = permissions.active_role(event["group_id"], me()) is not None
-    is_staff = permissions.is_staff(event["group_id"], me())
+    viewer = access.viewer(me())
+    is_member, is_staff = viewer.is_member(event_row.group_id), viewer.is_staff(event_row.group_id)
     rsvp_form = RsvpForm()
     rsvp_form.meeting_point_id.choices += [
         (str(p["id"]), f"{p['number']}. {p['name']}") for p in event["meeting_points"]

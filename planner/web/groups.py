@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from planner.errors import ServiceError, Unauthorized
 from planner.geo import maps
-from planner.services import discussion, events, groups, permissions, suggestions
+from planner.services import access, discussion, events, groups, suggestions
 from planner.web.community_forms import ActionForm, GroupForm, HomeAreaForm, PostForm, RoleForm
 from planner.web.maps import embed, tile_options
 
@@ -79,8 +79,7 @@ def create():
 @login_page
 def edit(group_id: int):
     """Edit a group (owner, organisers)."""
-    group = permissions.visible_group(group_id, me())
-    permissions.require_staff(group, me())
+    group = access.staff_group(group_id, me())
     current = groups.group_dict(group, me())
     form = GroupForm(data=current)
     if form.validate_on_submit():
@@ -100,7 +99,8 @@ def edit(group_id: int):
 @bp.get("/groups/<int:group_id>")
 def show(group_id: int):
     """A group: its upcoming outings, a map of its area and its discussion board."""
-    group = groups.group_dict(permissions.visible_group(group_id, me()), me())
+    group_row = access.visible_group(group_id, me())
+    group = groups.group_dict(group_row, me())
     area_map = embed(maps.point_map(group["lat"], group["lon"], label=group["name"], **tile_options()))
     return render_template(
         "groups/show.html",
@@ -110,7 +110,7 @@ def show(group_id: int):
         upcoming=events.group_events(group_id, me()),
         post_form=PostForm(),
         thread=discussion.list_posts("group", group_id, me(), request.args.get("page")),
-        is_staff=permissions.is_staff(group_id, me()),
+        is_staff=access.is_staff(group_row.id, me()),
         me_id=current_user.get_id(),
         post_url=url_for("groups.post", group_id=group_id),
     )
@@ -135,7 +135,7 @@ def leave(group_id: int):
 @bp.get("/groups/<int:group_id>/members")
 def members(group_id: int):
     """Members, pending requests (organisers) and role changes (owner)."""
-    group = groups.group_dict(permissions.visible_group(group_id, me()), me())
+    group = groups.group_dict(access.visible_group(group_id, me()), me())
     return render_template(
         "groups/members.html",
         group=group,

@@ -11,7 +11,7 @@ from planner.downloads import attachment
 from planner.errors import ServiceError
 from planner.geo import maps
 from planner.geo.profile import elevation_svg
-from planner.services import privacy, routes
+from planner.services import access, privacy, routes
 from planner.web.community_forms import ActionForm
 from planner.web.forms import PrivacyZoneForm, RouteUploadForm
 from planner.web.groups import form_error, login_page, me
@@ -52,7 +52,7 @@ def mine():
 @bp.get("/routes/<int:route_id>")
 def show(route_id: int):
     """A route's map, stats, elevation profile and downloads."""
-    route = routes.get_route(route_id, _viewer_id())
+    route = access.get_route(route_id, _viewer_id())
     data = routes.map_data(route, _viewer_id())
     route_map = embed(
         maps.route_map(data["lines"], km_marks=data["km_marks"], waypoints=data["waypoints"], **tile_options())
@@ -61,7 +61,7 @@ def show(route_id: int):
         "routes/show.html",
         route=routes.route_dict(route, _viewer_id()),
         route_owner_id=route.owner_id,
-        cut_for_viewer=routes.is_cut_for(route, _viewer_id()),
+        cut_for_viewer=access.is_cut_for(route, _viewer_id()),
         cut_for_others=route.public_stats is not None,
         route_map=route_map,
         profile_svg=elevation_svg(data["profile"]),
@@ -72,14 +72,14 @@ def show(route_id: int):
 @bp.get("/routes/<int:route_id>/download.gpx")
 def download(route_id: int):
     """The route as GPX 1.1."""
-    route = routes.get_route(route_id, _viewer_id())
+    route = access.get_route(route_id, _viewer_id())
     return attachment(routes.route_gpx(route, _viewer_id()), f"route-{route.id}.gpx")
 
 
 @bp.get("/routes/<int:route_id>/download.geojson")
 def download_geojson(route_id: int):
     """The route as a GeoJSON Feature, as the logged-in viewer sees it (the API answers bearer tokens only)."""
-    route = routes.get_route(route_id, _viewer_id())
+    route = access.get_route(route_id, _viewer_id())
     feature = json.dumps(routes.route_geojson(route, _viewer_id()), separators=(",", ":")).encode()
     return attachment(feature, f"route-{route.id}.geojson", "application/geo+json")
 
@@ -87,7 +87,7 @@ def download_geojson(route_id: int):
 @bp.get("/routes/<int:route_id>/original.gpx")
 def original(route_id: int):
     """The file as it was uploaded, byte for byte (to its owner only: it may hold times and private places)."""
-    route = routes.get_route(route_id, _viewer_id())
+    route = access.get_route(route_id, _viewer_id())
     if route.owner_id != _viewer_id():
         abort(404)
     return attachment(route.gpx_original, f"route-{route.id}-original.gpx")
