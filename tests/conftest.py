@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, make_url, text
 
@@ -77,12 +78,18 @@ def make_app(url: str, **config):
     )
 
 
+def _forget_the_cached_user(sender, **extra) -> None:
+    """Drop Flask-Login's user cached in flask.g: the test's app context, and so g, outlives each request."""
+    g.pop("_login_user", None)
+
+
 @pytest.fixture(scope="session")
 def app():
     """The app on a fresh test database migrated to head."""
     url = database_url_for()
     recreate_database(url)
     app = make_app(url)
+    request_started.connect(_forget_the_cached_user, app)  # each request is whoever its client's cookie says
     with app.app_context():
         upgrade(directory=MIGRATIONS)
     yield app

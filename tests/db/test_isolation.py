@@ -10,7 +10,9 @@ from sqlalchemy import delete, select
 
 from planner.extensions import db
 from planner.models import User
+from tests import factories
 from tests.conftest import rolled_back_connection
+from tests.web.helpers import submit
 
 
 def committed_user_ids(app, email: str) -> list[int]:
@@ -34,3 +36,11 @@ class TestTransactionPerTest:
             with app.app_context(), db.engines[None].begin() as conn:
                 conn.execute(delete(User).where(User.email == email))
         assert leaked == []
+
+
+class TestRequestsInOneTest:
+    def test_a_log_in_stays_with_its_own_client(self, app, client):
+        user = factories.user()
+        assert submit(client, "/login", {"email": user.email, "password": factories.PASSWORD}).status_code == 302
+        assert client.get("/login").status_code == 302  # logged in: the log-in page sends you home
+        assert app.test_client().get("/login").status_code == 200  # another browser is nobody

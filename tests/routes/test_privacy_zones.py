@@ -321,15 +321,12 @@ class TestTheOwnerSeesEverything:
         ).get_json()["id"]
         member = Person(app.test_client(), "member")  # its own client: its own session cookie
         assert member.client.post(f"/api/v1/groups/{group_id}/join", headers=member.auth).status_code < 300
-        seen = {}
         for person in (owner, member):
-            with app.app_context():  # a fresh flask.g per person: Flask-Login caches the user there
-                submit(person.client, "/login", {"email": person.email, "password": f.PASSWORD})
-                page = person.client.get(f"/events/{event_id}").get_data(as_text=True)
-                assert f'href="/events/{event_id}.gpx"' in page
-                seen[person] = gpx_points(person.client.get(f"/events/{event_id}.gpx").data)
-        assert any(distance_m(HOME, p) < 1 for p in seen[owner]), "the owner's browser gets his whole route"
-        assert_far(seen[member], "a member's outing GPX")
+            submit(person.client, "/login", {"email": person.email, "password": f.PASSWORD})
+            assert f'href="/events/{event_id}.gpx"' in person.client.get(f"/events/{event_id}").get_data(as_text=True)
+        mine = gpx_points(owner.client.get(f"/events/{event_id}.gpx").data)
+        assert any(distance_m(HOME, p) < 1 for p in mine), "the owner's browser gets his whole route"
+        assert_far(gpx_points(member.client.get(f"/events/{event_id}.gpx").data), "a member's outing GPX")
 
     def test_removing_the_zone_shows_the_whole_route_again(self, zoned_route, owner, client, ctx):
         zone_id = owner.get("/api/v1/me/privacy-zones").get_json()[0]["id"]
