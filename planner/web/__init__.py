@@ -6,13 +6,12 @@ from flask import Flask
 
 from planner.extensions import login_manager
 from planner.services import accounts
+from planner.web import auth, events, explore, groups, main, routes, tiles
+from planner.web.filters import FILTERS
 
 
 def register(app: Flask) -> None:
     """Register the page blueprints and the Flask-Login user loader."""
-    from planner.web import auth, events, explore, groups, main, routes, tiles
-    from planner.web.filters import FILTERS
-
     app.jinja_env.filters.update(FILTERS)
     for module in (main, auth, routes, explore, groups, events, tiles):
         app.register_blueprint(module.bp)
