@@ -30,14 +30,16 @@ def _snap(route_id: int, lat: float, lon: float) -> tuple[float | None, float | 
     return (None, None) if route is None else routes.snap(route, route.owner_id, lat, lon)
 
 
-def _snap_seen(route: Route, viewer_id: int | None, lat: float, lon: float) -> tuple[float | None, float | None]:
+def _snap_seen(
+    route: Route, viewer_id: int | None, lat: float, lon: float, pieces: list | None = None
+) -> tuple[float | None, float | None]:
     """(along_m, off_route_m) of a point against the line viewer_id sees of route.
 
     On a route cut by its owner's privacy zones, everyone else measures along the visible pieces (the
     lengths of the pieces before the nearest one, then along that one), so no distance from the hidden
-    start is given away; None when nothing of the route is visible.
+    start is given away; None when nothing of the route is visible. pieces: routes.snap_pieces, when already read.
     """
-    return routes.snap(route, viewer_id, lat, lon)
+    return routes.snap(route, viewer_id, lat, lon, pieces)
 
 
 def _where(data: dict) -> tuple[float, float] | None:
@@ -124,13 +126,14 @@ def ordered(event_id: int) -> list[MeetingPoint]:
     )
 
 
-def point_dict(point: MeetingPoint, viewer_id: int | None) -> dict:
-    """The API's meeting-point object, its distances along the route as viewer_id sees the route."""
+def point_dict(point: MeetingPoint, viewer_id: int | None, pieces: list | None = None) -> dict:
+    """The API's meeting-point object, its distances along the route as viewer_id sees the route (pieces: the
+    routes.snap_pieces of a cut route, when already read)."""
     where = to_shape(point.point)
     route = point.event.route
     along_m, off_route_m = point.along_m, point.off_route_m
     if route is not None and access.is_cut_for(route, viewer_id):
-        along_m, off_route_m = _snap_seen(route, viewer_id, where.y, where.x)
+        along_m, off_route_m = _snap_seen(route, viewer_id, where.y, where.x, pieces)
     return {
         "id": point.id,
         "name": point.name,
@@ -151,9 +154,11 @@ def _round(value: float | None) -> float | None:
 def list_dicts(event: Event, user: User | None) -> list[dict]:
     """An event's meeting points in order, each with its number and estimated arrival, as user sees them."""
     viewer_id = user.id if user else None
+    route = event.route
+    pieces = routes.snap_pieces(route, viewer_id) if route is not None and access.is_cut_for(route, viewer_id) else None
     out = []
     for number, point in enumerate(ordered(event.id), start=1):
-        shown = point_dict(point, viewer_id)
+        shown = point_dict(point, viewer_id, pieces)
         arrival = estimated_arrival(event, shown["along_m"], viewer_id)
         out.append(
             {

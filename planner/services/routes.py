@@ -351,15 +351,23 @@ def route_gpx(route: Route, viewer_id: int | None, extra_waypoints: list[gpx.Way
     return gpx_export.build_gpx(route.name, segments, waypoints, description=route.description or None)
 
 
-def snap(route: Route, viewer_id: int | None, lat: float, lon: float) -> tuple[float | None, float | None]:
-    """(along_m, off_route_m) of a point against the line viewer_id sees of route (geo.geometry.snap); (None, None)
-    when nothing of it is visible. On a cut route the pieces before the nearest one count, the hidden parts do not."""
+def snap_pieces(route: Route, viewer_id: int | None) -> list[np.ndarray]:
+    """The line viewer_id sees of route as 2-D pieces of (lon, lat) rows, for snap; [] when none of it is visible."""
     if visible_route(route, viewer_id) is None:
-        return None, None
+        return []
     column = func.ST_Force2D(func.geometry(_line_column(route, viewer_id, display=False)))
     wkb = db.session.scalar(select(func.ST_AsBinary(column)).where(Route.id == route.id))
-    pieces = [shapely.get_coordinates(part) for part in shapely.get_parts(shapely.from_wkb(bytes(wkb)))]
-    return geometry.snap(pieces, lat, lon)
+    return [shapely.get_coordinates(part) for part in shapely.get_parts(shapely.from_wkb(bytes(wkb)))]
+
+
+def snap(
+    route: Route, viewer_id: int | None, lat: float, lon: float, pieces: list[np.ndarray] | None = None
+) -> tuple[float | None, float | None]:
+    """(along_m, off_route_m) of a point against the line viewer_id sees of route (geo.geometry.snap); (None, None)
+    when nothing of it is visible. On a cut route the pieces before the nearest one count, the hidden parts do not.
+    pieces: snap_pieces(route, viewer_id) when already read (one query for many points)."""
+    pieces = snap_pieces(route, viewer_id) if pieces is None else pieces
+    return geometry.snap(pieces, lat, lon) if pieces else (None, None)
 
 
 def point_along(route: Route, fraction: float) -> tuple[float, float]:
