@@ -1,8 +1,19 @@
-"""JSON API, version 1 (contract in shared/API.md; spec at /api/v1/openapi.json)."""
+"""JSON API, version 1 (conventions in docs/api.md; spec at /api/v1/openapi.json)."""
 
 from flask import Blueprint
 
+from planner.errors import NotFound
+from planner.schemas.common import MAX_ID
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.url_value_preprocessor
+def _ids_in_range(_endpoint: str | None, values: dict | None) -> None:
+    """404 for a path id no integer column can hold (the document says 1..2^31-1), before any query sees it."""
+    if any(isinstance(value, int) and not 1 <= value <= MAX_ID for value in (values or {}).values()):
+        raise NotFound("not_found", "No such object.")
+
 
 # Each module registers its routes on bp and describes them in its OPENAPI dict.
 from planner.api import (  # noqa: E402

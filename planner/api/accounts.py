@@ -6,14 +6,15 @@ from flask import current_app, jsonify
 
 from planner.api import bp
 from planner.api.auth import bearer_user, token_required
-from planner.api.body import json_object, string_field
+from planner.api.body import json_object
 from planner.api.openapi import op
+from planner.schemas.accounts import RegisterIn, TokenIn, TokenOut, UserOut
 from planner.services import accounts
 
 OPENAPI = {
-    "/users": {"post": op("Register an account", 201, 400, 409, body="application/json")},
-    "/tokens": {"post": op("Get a bearer token", 201, 400, 401, body="application/json")},
-    "/users/me": {"get": op("The token owner's account", 200, 401, auth=True)},
+    "/users": {"post": op("Register an account", 201, 400, 409, 429, body=RegisterIn, out=UserOut)},
+    "/tokens": {"post": op("Get a bearer token", 201, 400, 401, 429, body=TokenIn, out=TokenOut)},
+    "/users/me": {"get": op("The token owner's account", 200, 401, auth=True, out=UserOut)},
 }
 
 
@@ -21,9 +22,7 @@ OPENAPI = {
 def create_user():
     """Register an account."""
     data = json_object()
-    user = accounts.register(
-        string_field(data, "email"), string_field(data, "password"), string_field(data, "display_name")
-    )
+    user = accounts.register(data.get("email"), data.get("password"), data.get("display_name"))
     return jsonify(id=user.id, email=user.email, display_name=user.display_name), 201
 
 
@@ -31,7 +30,7 @@ def create_user():
 def create_token():
     """Exchange email and password for a bearer token."""
     data = json_object()
-    user = accounts.authenticate(string_field(data, "email"), string_field(data, "password"))
+    user = accounts.authenticate(data.get("email"), data.get("password"))
     token, expires_at = accounts.issue_token(user, current_app.config["API_TOKEN_TTL_DAYS"])
     return jsonify(token=token, expires_at=expires_at.isoformat().replace("+00:00", "Z")), 201
 

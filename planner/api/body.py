@@ -1,25 +1,26 @@
-"""Reading JSON request bodies."""
+"""Reading requests: the JSON object body and query strings parsed by a schema."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import request
+from pydantic import BaseModel
 
 from planner.errors import ServiceError
+from planner.schemas import parse_query
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def json_object() -> dict:
-    """The request's JSON object body, or a 400 saying what is wrong."""
+    """The request's JSON object body, or a 400 saying what is wrong (the services validate its fields)."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ServiceError("invalid_json", "Send a JSON object with Content-Type: application/json.")
     return data
 
 
-def string_field(data: dict, name: str, *, required: bool = True) -> str:
-    """A string field of a JSON body; 400 naming the field when missing or not a string."""
-    value = data.get(name)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str):
-        raise ServiceError("invalid_field", f"'{name}' must be a string.", name)
-    return value
+def query(model: type[M]) -> M:
+    """The query string validated as model; a 400 naming the first bad parameter otherwise."""
+    return parse_query(model, request.args)

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from planner.api import bp
+from planner.api.body import query
 from planner.api.openapi import op
-from planner.models.group import INTERESTS
-from planner.models.route import ACTIVITIES
-from planner.services import search, validation
+from planner.schemas.discovery import (
+    EventCollection,
+    EventsInBBoxQuery,
+    EventsNearbyQuery,
+    GroupCollection,
+    GroupsNearbyQuery,
+    RouteCollection,
+    RoutesNearbyQuery,
+    ViewportCollection,
+)
+from planner.services import search
 from planner.times import iso_utc
 
-DEFAULT_RADIUS_KM = 25.0
-DEFAULT_WITHIN_KM = 5.0
-
-_POINT = [("lat", "query", "number"), ("lon", "query", "number")]
-_PAGE = [("limit", "query", "integer"), ("offset", "query", "integer")]
-_EVENT_FILTERS = [
-    ("activity", "query", "string"),
-    ("difficulty", "query", "string"),
-    ("from", "query", "string"),
-    ("to", "query", "string"),
-    ("has_spots", "query", "boolean"),
-    ("min_length_km", "query", "number"),
-    ("max_length_km", "query", "number"),
-]
 _BBOX_DESCRIPTION = (
     f"Events in a map viewport, bbox=minlon,minlat,maxlon,maxlat (minlon > maxlon crosses the antimeridian). "
     f"Up to {search.MAX_PLAIN_FEATURES} matching events come back as plain Point features (properties id, title, "
@@ -33,52 +28,43 @@ _BBOX_DESCRIPTION = (
     f"{search.MAX_CELLS_ACROSS} cells across), each answered as a Point feature at the mean position of its events "
     f"with properties {{cluster: true, count}}; the collection then has clustered: true and the total count."
 )
-
-
-def _with_description(operation: dict, description: str) -> dict:
-    """operation with an OpenAPI description."""
-    return {**operation, "description": description}
-
+_ROUTES_DESCRIPTION = (
+    "Matched by the whole line, not its start; each feature's geometry is the route's start point. "
+    "distance_m is the spheroidal closest approach; along_m is measured on the spheroid along the line "
+    "from its start to the closest point."
+)
 
 OPENAPI = {
     "/groups/nearby": {
-        "get": op(
-            "Public groups near a point, nearest first",
-            200,
-            400,
-            params=[*_POINT, ("radius_km", "query", "number"), ("interest", "query", "string"), *_PAGE],
-        )
+        "get": op("Public groups near a point, nearest first", 200, 400, query=GroupsNearbyQuery, out=GroupCollection)
     },
     "/events/nearby": {
         "get": op(
             "Upcoming public events near a point, nearest first",
             200,
             400,
-            params=[*_POINT, ("radius_km", "query", "number"), *_EVENT_FILTERS, *_PAGE],
+            query=EventsNearbyQuery,
+            out=EventCollection,
         )
     },
     "/routes/nearby": {
-        "get": _with_description(
-            op(
-                "Routes whose line passes near a point, nearest first",
-                200,
-                400,
-                params=[*_POINT, ("within_km", "query", "number"), ("activity", "query", "string"), *_PAGE],
-            ),
-            "Matched by the whole line, not its start; each feature's geometry is the route's start point. "
-            "distance_m is the spheroidal closest approach; along_m is measured on the spheroid along the line "
-            "from its start to the closest point.",
+        "get": op(
+            "Routes whose line passes near a point, nearest first",
+            200,
+            400,
+            query=RoutesNearbyQuery,
+            out=RouteCollection,
+            description=_ROUTES_DESCRIPTION,
         )
     },
     "/events": {
-        "get": _with_description(
-            op(
-                "Events in a map viewport (plain or grid-clustered)",
-                200,
-                400,
-                params=[("bbox", "query", "string"), ("zoom", "query", "integer"), *_EVENT_FILTERS],
-            ),
-            _BBOX_DESCRIPTION,
+        "get": op(
+            "Events in a map viewport (plain or grid-clustered)",
+            200,
+            400,
+            query=EventsInBBoxQuery,
+            out=ViewportCollection,
+            description=_BBOX_DESCRIPTION,
         )
     },
 }
@@ -96,11 +82,6 @@ def _feature(lon: float, lat: float, properties: dict) -> dict:
 def _collection(features: list[dict], **extra) -> dict:
     """A GeoJSON FeatureCollection."""
     return {"type": "FeatureCollection", "features": features, **extra}
-
-
-def _page(args) -> tuple[int, int]:
-    """(limit, offset) from the query."""
-    return validation.limit(args), validation.integer(args, "offset", 0, 0, 100_000)
 
 
 def event_properties(row: dict) -> dict:
@@ -122,12 +103,8 @@ def event_properties(row: dict) -> dict:
 @bp.get("/groups/nearby")
 def groups_nearby():
     """Public groups near lat/lon within radius_km, nearest first."""
-    args = request.args
-    lat, lon = validation.latlon(args)
-    radius_m = validation.radius_m(args, "radius_km", DEFAULT_RADIUS_KM)
-    interest = validation.choice(args, "interest", INTERESTS)
-    limit, offset = _page(args)
-    rows = search.groups_nearby(lat, lon, radius_m, interest=interest, limit=limit, offset=offset)
+    q = query(GroupsNearbyQuery)
+    rows = search.groups_nearby(q.lat, q.lon, q.radius_km * 1000.0, interest=q.interest, limit=q.limit, offset=q.offset)
     return jsonify(
         _collection(
             [
@@ -151,24 +128,17 @@ def groups_nearby():
 @bp.get("/events/nearby")
 def events_nearby():
     """Upcoming scheduled events of public groups near lat/lon within radius_km, nearest first."""
-    args = request.args
-    lat, lon = validation.latlon(args)
-    radius_m = validation.radius_m(args, "radius_km", DEFAULT_RADIUS_KM)
-    filters = search.event_filters(args)
-    limit, offset = _page(args)
-    rows = search.events_nearby(lat, lon, radius_m, filters, limit=limit, offset=offset)
+    q = query(EventsNearbyQuery)
+    filters = search.event_filters(q)
+    rows = search.events_nearby(q.lat, q.lon, q.radius_km * 1000.0, filters, limit=q.limit, offset=q.offset)
     return jsonify(_collection([_feature(r["lon"], r["lat"], event_properties(r)) for r in rows]))
 
 
 @bp.get("/routes/nearby")
 def routes_nearby():
     """Routes whose line passes within within_km of lat/lon, nearest first, with along_m."""
-    args = request.args
-    lat, lon = validation.latlon(args)
-    within_m = validation.radius_m(args, "within_km", DEFAULT_WITHIN_KM)
-    activity = validation.choice(args, "activity", ACTIVITIES)
-    limit, offset = _page(args)
-    rows = search.routes_nearby(lat, lon, within_m, activity=activity, limit=limit, offset=offset)
+    q = query(RoutesNearbyQuery)
+    rows = search.routes_nearby(q.lat, q.lon, q.within_km * 1000.0, activity=q.activity, limit=q.limit, offset=q.offset)
     return jsonify(
         _collection(
             [
@@ -193,10 +163,8 @@ def routes_nearby():
 @bp.get("/events")
 def events_in_bbox():
     """Events in a map viewport; grid clusters with counts when there are many."""
-    args = request.args
-    box = validation.bbox(args)
-    zoom = validation.zoom(args)
-    result = search.events_in_bbox(box, search.event_filters(args), zoom)
+    q = query(EventsInBBoxQuery)
+    result = search.events_in_bbox(q.bbox, search.event_filters(q), q.zoom)
     if not result["clustered"]:
         features = [_feature(r["lon"], r["lat"], event_properties(r)) for r in result["events"]]
         return jsonify(_collection(features, clustered=False, count=len(features)))

@@ -1,4 +1,4 @@
-"""API: events — create, read, edit, cancel, RSVP, attendees, .ics and .gpx (see shared/API.md)."""
+"""API: events — create, read, edit, cancel, RSVP, attendees, .ics and .gpx (see docs/api.md)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,20 @@ from flask import Response, jsonify, request, url_for
 
 from planner.api import bp
 from planner.api.auth import bearer_user, token_required
-from planner.api.body import json_object
+from planner.api.body import json_object, query
 from planner.api.openapi import ID, op
+from planner.schemas import parse
+from planner.schemas.events import (
+    AttendeesOut,
+    CancelledOut,
+    EventIn,
+    EventOut,
+    EventPatch,
+    GroupEventsOut,
+    GroupEventsQuery,
+    RsvpIn,
+    RsvpOut,
+)
 from planner.services import access, calendar, events, rsvp
 from planner.times import iso_utc
 
@@ -21,14 +33,22 @@ OPENAPI = {
             401,
             403,
             404,
-            body="application/json",
+            body=EventIn,
+            out=EventOut,
             auth=True,
             params=[ID],
         ),
-        "get": op("A group's upcoming outings (?past=1 for past ones)", 200, 404, params=[ID]),
+        "get": op(
+            "A group's upcoming outings (?past=1 for past ones)",
+            200,
+            404,
+            query=GroupEventsQuery,
+            out=GroupEventsOut,
+            params=[ID],
+        ),
     },
     "/events/{id}": {
-        "get": op("An outing", 200, 404, params=[ID]),
+        "get": op("An outing", 200, 404, out=EventOut, params=[ID]),
         "patch": op(
             "Edit an outing (organisers); raising capacity promotes from the waitlist, lowering it drops no one",
             200,
@@ -36,13 +56,14 @@ OPENAPI = {
             401,
             403,
             404,
-            body="application/json",
+            body=EventPatch,
+            out=EventOut,
             auth=True,
             params=[ID],
         ),
     },
     "/events/{id}/cancel": {
-        "post": op("Cancel an outing (organisers)", 200, 401, 403, 404, 409, auth=True, params=[ID])
+        "post": op("Cancel an outing (organisers)", 200, 401, 403, 404, 409, out=EventOut, auth=True, params=[ID])
     },
     "/events/{id}/rsvp": {
         "post": op(
@@ -53,17 +74,27 @@ OPENAPI = {
             403,
             404,
             409,
-            body="application/json",
+            body=RsvpIn,
+            body_required=False,
+            out=RsvpOut,
             auth=True,
             params=[ID],
         ),
-        "delete": op("Withdraw; the first on the waitlist moves up", 200, 401, 404, auth=True, params=[ID]),
+        "delete": op(
+            "Withdraw; the first on the waitlist moves up", 200, 401, 404, out=CancelledOut, auth=True, params=[ID]
+        ),
     },
     "/events/{id}/attendees": {
-        "get": op("Who is going and waiting (group members)", 200, 401, 403, 404, auth=True, params=[ID])
+        "get": op(
+            "Who is going and waiting (group members)", 200, 401, 403, 404, out=AttendeesOut, auth=True, params=[ID]
+        )
     },
-    "/events/{id}.ics": {"get": op("iCalendar with LOCATION, GEO and URL", 200, 404, params=[ID])},
-    "/events/{id}.gpx": {"get": op("The route plus the meeting points as waypoints", 200, 404, params=[ID])},
+    "/events/{id}.ics": {
+        "get": op("iCalendar with LOCATION, GEO and URL", 200, 404, media="text/calendar", params=[ID])
+    },
+    "/events/{id}.gpx": {
+        "get": op("The route plus the meeting points as waypoints", 200, 404, media="application/gpx+xml", params=[ID])
+    },
 }
 
 
@@ -78,7 +109,7 @@ def create_event(group_id: int):
 @bp.get("/groups/<int:group_id>/events")
 def group_events(group_id: int):
     """A group's outings."""
-    items = events.group_events(group_id, bearer_user(), upcoming=request.args.get("past") != "1")
+    items = events.group_events(group_id, bearer_user(), upcoming=not query(GroupEventsQuery).past)
     return jsonify(events=[{**e, "starts_at": iso_utc(e["starts_at"])} for e in items])
 
 
@@ -108,8 +139,8 @@ def cancel_event(event_id: int):
 @token_required
 def post_rsvp(event_id: int):
     """RSVP to an outing."""
-    body = json_object() if request.data else {}
-    return jsonify(rsvp.rsvp(event_id, bearer_user(), body.get("meeting_point_id")))
+    body = parse(RsvpIn, json_object() if request.data else {})
+    return jsonify(rsvp.rsvp(event_id, bearer_user(), body.meeting_point_id))
 
 
 @bp.delete("/events/<int:event_id>/rsvp")

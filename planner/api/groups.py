@@ -1,4 +1,4 @@
-"""API: groups — create, read, edit, join, leave, members, approvals and roles (see shared/API.md)."""
+"""API: groups — create, read, edit, join, leave, members, approvals and roles (see docs/api.md)."""
 
 from __future__ import annotations
 
@@ -7,27 +7,57 @@ from flask import jsonify
 from planner.api import bp
 from planner.api.auth import bearer_user, token_required
 from planner.api.body import json_object
-from planner.api.openapi import ID, op
+from planner.api.openapi import ID, USER_ID, op
+from planner.schemas.groups import GroupIn, GroupOut, GroupPatch, JoinOut, LeaveOut, MembershipOut, MembersOut, RoleIn
 from planner.services import access, groups
 
-USER_ID = ("user_id", "path", "integer")
 OPENAPI = {
     "/groups": {
-        "post": op("Create a group; the caller becomes its owner", 201, 400, 401, body="application/json", auth=True)
+        "post": op("Create a group; the caller becomes its owner", 201, 400, 401, body=GroupIn, out=GroupOut, auth=True)
     },
     "/groups/{id}": {
-        "get": op("A group (404 for private groups the caller is not an active member of)", 200, 404, params=[ID]),
+        "get": op(
+            "A group (404 for private groups the caller is not an active member of)",
+            200,
+            404,
+            params=[ID],
+            out=GroupOut,
+        ),
         "patch": op(
-            "Edit a group (owner, organisers)", 200, 400, 401, 403, 404, body="application/json", auth=True, params=[ID]
+            "Edit a group (owner, organisers)",
+            200,
+            400,
+            401,
+            403,
+            404,
+            body=GroupPatch,
+            out=GroupOut,
+            auth=True,
+            params=[ID],
         ),
     },
     "/groups/{id}/join": {
-        "post": op("Join: member at once, or pending for private groups", 200, 401, 404, auth=True, params=[ID])
+        "post": op(
+            "Join: member at once, or pending for private groups", 200, 401, 404, out=JoinOut, auth=True, params=[ID]
+        )
     },
-    "/groups/{id}/leave": {"post": op("Leave a group (the owner cannot)", 200, 401, 404, 409, auth=True, params=[ID])},
-    "/groups/{id}/members": {"get": op("Active members; pending requests for organisers", 200, 404, params=[ID])},
+    "/groups/{id}/leave": {
+        "post": op("Leave a group (the owner cannot)", 200, 401, 404, 409, out=LeaveOut, auth=True, params=[ID])
+    },
+    "/groups/{id}/members": {
+        "get": op("Active members; pending requests for organisers", 200, 404, out=MembersOut, params=[ID])
+    },
     "/groups/{id}/members/{user_id}/approve": {
-        "post": op("Accept a pending request (owner, organisers)", 200, 401, 403, 404, auth=True, params=[ID, USER_ID])
+        "post": op(
+            "Accept a pending request (owner, organisers)",
+            200,
+            401,
+            403,
+            404,
+            out=MembershipOut,
+            auth=True,
+            params=[ID, USER_ID],
+        )
     },
     "/groups/{id}/members/{user_id}": {
         "patch": op(
@@ -38,7 +68,8 @@ OPENAPI = {
             403,
             404,
             409,
-            body="application/json",
+            body=RoleIn,
+            out=MembershipOut,
             auth=True,
             params=[ID, USER_ID],
         ),

@@ -1,4 +1,4 @@
-"""API: meeting points, fair-point suggestions and the opt-in home area (see shared/API.md)."""
+"""API: meeting points, fair-point suggestions and the opt-in home area (see docs/api.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,15 @@ from planner.api import bp
 from planner.api.auth import bearer_user, token_required
 from planner.api.body import json_object
 from planner.api.openapi import ID, op
+from planner.schemas.meeting_points import (
+    HomeAreaIn,
+    HomeAreaOut,
+    MeetingPointIn,
+    MeetingPointList,
+    MeetingPointOut,
+    MeetingPointPatch,
+    SuggestionList,
+)
 from planner.services import meeting_points, suggestions
 
 OPENAPI = {
@@ -19,11 +28,14 @@ OPENAPI = {
             401,
             403,
             404,
-            body="application/json",
+            body=MeetingPointIn,
+            out=MeetingPointOut,
             auth=True,
             params=[ID],
         ),
-        "get": op("Meeting points ordered along the route (or by meet_at)", 200, 404, params=[ID]),
+        "get": op(
+            "Meeting points ordered along the route (or by meet_at)", 200, 404, out=MeetingPointList, params=[ID]
+        ),
     },
     "/meeting-points/{id}": {
         "patch": op(
@@ -33,7 +45,8 @@ OPENAPI = {
             401,
             403,
             404,
-            body="application/json",
+            body=MeetingPointPatch,
+            out=MeetingPointOut,
             auth=True,
             params=[ID],
         ),
@@ -46,6 +59,7 @@ OPENAPI = {
             401,
             403,
             404,
+            out=SuggestionList,
             auth=True,
             params=[ID],
         )
@@ -56,7 +70,8 @@ OPENAPI = {
             200,
             400,
             401,
-            body="application/json",
+            body=HomeAreaIn,
+            out=HomeAreaOut,
             auth=True,
         ),
         "delete": op("Opt out and forget the home area", 204, 401, auth=True),

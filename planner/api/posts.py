@@ -1,4 +1,4 @@
-"""API: discussion threads of events and groups (see shared/API.md)."""
+"""API: discussion threads of events and groups (see docs/api.md)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,19 @@ from planner.api import bp
 from planner.api.auth import bearer_user, token_required
 from planner.api.body import json_object
 from planner.api.openapi import ID, op
+from planner.schemas.discussion import PageQuery, PostIn, PostOut, PostPatch, ThreadPage
 from planner.services import discussion
 
-PAGE = ("page", "query", "integer")
 OPENAPI = {
     f"/{kind}s/{{id}}/posts": {
         "get": op(
-            f"A page of the {kind}'s thread: top-level posts with their replies", 200, 400, 404, params=[ID, PAGE]
+            f"A page of the {kind}'s thread: top-level posts with their replies",
+            200,
+            400,
+            404,
+            query=PageQuery,
+            out=ThreadPage,
+            params=[ID],
         ),
         "post": op(
             "Post or reply (Markdown; members of the group)",
@@ -23,7 +29,9 @@ OPENAPI = {
             401,
             403,
             404,
-            body="application/json",
+            429,
+            body=PostIn,
+            out=PostOut,
             auth=True,
             params=[ID],
         ),
@@ -32,7 +40,7 @@ OPENAPI = {
 }
 OPENAPI["/posts/{id}"] = {
     "patch": op(
-        "Edit your post (marked edited)", 200, 400, 401, 403, 404, body="application/json", auth=True, params=[ID]
+        "Edit your post (marked edited)", 200, 400, 401, 403, 404, body=PostPatch, out=PostOut, auth=True, params=[ID]
     ),
     "delete": op(
         "Delete a post (author, or the group's organisers); replies stay", 204, 401, 403, 404, auth=True, params=[ID]

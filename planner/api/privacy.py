@@ -8,11 +8,12 @@ from planner.api import bp
 from planner.api.auth import bearer_user, token_required
 from planner.api.body import json_object
 from planner.api.openapi import ID, op
+from planner.schemas.privacy import NewZoneOut, ZoneIn, ZoneList
 from planner.services import privacy
 
 OPENAPI = {
     "/me/privacy-zones": {
-        "get": op("Your privacy zones", 200, 401, auth=True),
+        "get": op("Your privacy zones", 200, 401, out=ZoneList, auth=True),
         "post": op(
             "Add a privacy zone {lat, lon, radius_m (200-1000), name?}: others then see your routes "
             "without the parts around it. The answer's outings_starting_inside lists upcoming outings on "
@@ -21,7 +22,9 @@ OPENAPI = {
             400,
             401,
             409,
-            body="application/json",
+            429,
+            body=ZoneIn,
+            out=NewZoneOut,
             auth=True,
         ),
     },

@@ -11,17 +11,39 @@ from planner.api.auth import bearer_user, token_required
 from planner.api.openapi import ID, op
 from planner.downloads import attachment
 from planner.errors import ServiceError
+from planner.schemas.routes import RouteFeature, RouteOut, RouteUploadForm
 from planner.services import access, routes
 
 OPENAPI = {
     "/routes": {
-        "post": op("Upload a GPX 1.0/1.1 file as a route", 201, 400, 401, 413, body="multipart/form-data", auth=True)
+        "post": op(
+            "Upload a GPX 1.0/1.1 file as a route (group_id: share it with a group you organise)",
+            201,
+            400,
+            401,
+            403,
+            413,
+            429,
+            body=RouteUploadForm,
+            body_media="multipart/form-data",
+            out=RouteOut,
+            auth=True,
+        )
     },
-    "/routes/{id}": {"get": op("A route with its stats", 200, 404, params=[ID])},
+    "/routes/{id}": {"get": op("A route with its stats", 200, 404, out=RouteOut, params=[ID])},
     "/routes/{id}.geojson": {
-        "get": op("The route as a GeoJSON Feature (LineString, elevation as 3rd coordinate)", 200, 404, params=[ID])
+        "get": op(
+            "The route as a GeoJSON Feature (LineString, elevation as 3rd coordinate)",
+            200,
+            404,
+            out=RouteFeature,
+            media="application/geo+json",
+            params=[ID],
+        )
     },
-    "/routes/{id}.gpx": {"get": op("The route as a GPX 1.1 document", 200, 404, params=[ID])},
+    "/routes/{id}.gpx": {
+        "get": op("The route as a GPX 1.1 document", 200, 404, media="application/gpx+xml", params=[ID])
+    },
 }
 
 
@@ -38,13 +60,12 @@ def upload_route():
     upload = request.files.get("file")
     if upload is None:
         raise ServiceError("invalid_gpx", "Send the GPX file as the multipart form field 'file'.", "file")
-    group_id = request.form.get("group_id", type=int)
     route = routes.import_gpx(
         bearer_user().id,
         upload.read(),
         name=request.form.get("name"),
         activity=request.form.get("activity"),
-        group_id=group_id,
+        group_id=request.form.get("group_id"),
     )
     return jsonify(routes.route_dict(route, route.owner_id)), 201
 

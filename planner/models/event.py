@@ -23,8 +23,8 @@ from planner.models._types import GeoPoint, created_at_column, updated_at_column
 from planner.models.group import Group, in_list
 from planner.models.route import ACTIVITIES, Route
 from planner.models.user import User
+from planner.schemas.choices import DIFFICULTIES
 
-DIFFICULTIES = ("easy", "moderate", "hard", "expert")
 EVENT_STATUSES = ("scheduled", "cancelled")
 RSVP_STATUSES = ("going", "waitlisted", "cancelled")
 

@@ -10,10 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.extensions import Model
 from planner.models._types import GeoPoint, created_at_column
 from planner.models.user import User
+from planner.schemas.choices import INTERESTS, ROLES, VISIBILITIES
 
-INTERESTS = ("hiking", "cycling", "running", "climbing", "trail_running", "mountain_biking", "walking", "other")
-VISIBILITIES = ("public", "private")
-ROLES = ("owner", "organiser", "member")
 MEMBERSHIP_STATUSES = ("active", "pending")
 
 

@@ -20,8 +20,7 @@ from planner.models._types import (
 )
 from planner.models.group import Group, in_list
 from planner.models.user import User
-
-ACTIVITIES = ("hiking", "walking", "running", "trail_running", "cycling", "mountain_biking")
+from planner.schemas.choices import ACTIVITIES
 
 
 class Route(Model):

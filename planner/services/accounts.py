@@ -10,38 +10,20 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.errors import Conflict, ServiceError, Unauthorized
+from planner.errors import Conflict, Unauthorized
 from planner.extensions import db
 from planner.models import ApiToken, User
+from planner.schemas import parse
+from planner.schemas.accounts import RegisterIn, TokenIn, normalise_email
 
-MIN_PASSWORD_CHARS = 8
 # Compared against when the email is unknown, so a miss costs as much time as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-def normalise_email(email: str) -> str:
-    """The canonical form of an email address (trimmed, lower-case)."""
-    return (email or "").strip().lower()
-
-
-def validate_registration(email: str, password: str, display_name: str) -> tuple[str, str]:
-    """Check registration input; returns (email, display_name) cleaned or raises ServiceError."""
-    email = normalise_email(email)
-    display_name = (display_name or "").strip()
-    if "@" not in email or email.startswith("@") or len(email) > 254 or any(c.isspace() for c in email):
-        raise ServiceError("invalid_email", "Enter a valid email address.", "email")
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_CHARS:
-        raise ServiceError("weak_password", f"Use a password of at least {MIN_PASSWORD_CHARS} characters.", "password")
-    if len(password) > 1024:
-        raise ServiceError("invalid_password", "That password is too long.", "password")
-    if not 1 <= len(display_name) <= 80:
-        raise ServiceError("invalid_display_name", "Enter a display name of 1 to 80 characters.", "display_name")
-    return email, display_name
-
-
-def register(email: str, password: str, display_name: str) -> User:
-    """Create an account; raises Conflict("email_taken") when the email is in use."""
-    email, display_name = validate_registration(email, password, display_name)
+def register(email: object, password: object, display_name: object) -> User:
+    """Create an account; 400 on bad input (RegisterIn), Conflict("email_taken") when the email is in use."""
+    account = parse(RegisterIn, {"email": email, "password": password, "display_name": display_name})
+    email, password, display_name = account.email, account.password, account.display_name
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict("email_taken", "An account with this email already exists.", "email")
     user = User(email=email, password_hash=generate_password_hash(password), display_name=display_name)
@@ -54,11 +36,11 @@ def register(email: str, password: str, display_name: str) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User:
-    """The user with these credentials, or Unauthorized("bad_credentials")."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if not isinstance(password, str):
-        password = ""
+def authenticate(email: object, password: object) -> User:
+    """The user with these credentials; 400 unless both are strings (TokenIn), Unauthorized("bad_credentials")."""
+    credentials = parse(TokenIn, {"email": email, "password": password})
+    password = credentials.password
+    user = db.session.scalar(select(User).where(User.email == normalise_email(credentials.email)))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         raise Unauthorized("bad_credentials", "Email or password is wrong.")

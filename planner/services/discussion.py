@@ -16,12 +16,13 @@ from sqlalchemy.orm import joinedload
 from planner.errors import NotFound, ServiceError
 from planner.extensions import db
 from planner.models import Post, User
-from planner.services import access, groups
+from planner.schemas import parse, parse_query
+from planner.schemas.discussion import PageQuery, PostIn, PostPatch
+from planner.services import access
 from planner.services.markdown import render_markdown
 from planner.times import iso_utc
 
 PAGE_SIZE = 20
-MAX_BODY_CHARS = 10_000
 
 
 def _thread_clause(where: dict):
@@ -93,17 +94,13 @@ def _replies_under(root_ids: list[int]) -> list[Post]:
 
 
 def _page(value) -> int:
-    """A page number from 1; 400 otherwise."""
-    if value in (None, ""):
-        return 1
-    if isinstance(value, bool) or not str(value).isdigit() or not 1 <= int(value) <= 100_000:
-        raise ServiceError("invalid_field", "'page' must be a whole number from 1.", "page")
-    return int(value)
+    """A page number from 1 (PageQuery); 400 otherwise."""
+    return parse_query(PageQuery, {} if value is None else {"page": value}).page
 
 
 def _body(value) -> tuple[str, str]:
-    """(Markdown, sanitised HTML) of a post body."""
-    body_md = groups.clean_text(value, "body", max_chars=MAX_BODY_CHARS)
+    """(Markdown, sanitised HTML) of a post body (PostPatch)."""
+    body_md = parse(PostPatch, {"body": value}).body
     return body_md, render_markdown(body_md)
 
 
@@ -112,19 +109,19 @@ def create_post(kind: str, thread_id: int, user: User | None, body, parent_id=No
     access.require_user(user)
     group, where = access.thread_group(kind, thread_id, user)
     user = access.require_member(group, user)
-    body_md, body_html = _body(body)
-    parent = _parent(where, parent_id)
+    fields = parse(PostIn, {"body": body, "parent_id": parent_id})
+    body_md, body_html = fields.body, render_markdown(fields.body)
+    parent = _parent(where, fields.parent_id)
     post = Post(author_id=user.id, parent_id=parent, body_md=body_md, body_html=body_html, **where)
     db.session.add(post)
     db.session.commit()
     return post
 
 
-def _parent(where: dict, parent_id) -> int | None:
+def _parent(where: dict, post_id: int | None) -> int | None:
     """The id of the post replied to, checked to be on the same thread."""
-    if parent_id in (None, ""):
+    if post_id is None:
         return None
-    post_id = access.clean_id(parent_id, "parent_id")
     if db.session.scalar(select(Post.id).where(Post.id == post_id, _thread_clause(where))) is None:
         raise ServiceError("invalid_parent", "Reply to a post on the same thread.", "parent_id")
     return post_id

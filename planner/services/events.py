@@ -11,42 +11,17 @@ from sqlalchemy import func, select
 from planner.errors import Conflict, ServiceError
 from planner.extensions import db
 from planner.models import Event, Group, Route, Rsvp, User
-from planner.models.event import DIFFICULTIES
-from planner.models.route import ACTIVITIES
+from planner.schemas import parse
+from planner.schemas.events import EventIn, EventPatch
 from planner.services import access, groups, meeting_points, routes, rsvp
-from planner.times import clean_timezone, iso_utc, local_naive, local_text, parse_instant, timezone_at
-
-MAX_CAPACITY = 10_000
-EVENT_FIELDS = (
-    "title",
-    "description",
-    "starts_at",
-    "ends_at",
-    "timezone",
-    "capacity",
-    "activity",
-    "difficulty",
-    "lat",
-    "lon",
-    "route_id",
-)
+from planner.times import iso_utc, local_naive, local_text, parse_instant, timezone_at
 
 
-def _clean_capacity(value) -> int:
-    """A capacity from 1 to MAX_CAPACITY."""
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
-        raise ServiceError("invalid_field", f"'capacity' must be a whole number from 1 to {MAX_CAPACITY}.", "capacity")
-    capacity = int(value)
-    if not 1 <= capacity <= MAX_CAPACITY:
-        raise ServiceError("invalid_field", f"'capacity' must be a whole number from 1 to {MAX_CAPACITY}.", "capacity")
-    return capacity
-
-
-def _attachable_route(route_id, group: Group, user: User, current: Event | None) -> Route | None:
+def _attachable_route(route_id: int | None, group: Group, user: User, current: Event | None) -> Route | None:
     """The route to attach: the one already attached, one of the group's or the user's own; None clears it."""
-    if route_id in (None, ""):
+    if route_id is None:
         return None
-    route = db.session.get(Route, access.clean_id(route_id, "route_id"))
+    route = db.session.get(Route, route_id)
     if route is not None and current is not None and route.id == current.route_id:
         return route
     if route is None or (route.group_id != group.id and route.owner_id != user.id):
@@ -54,20 +29,13 @@ def _attachable_route(route_id, group: Group, user: User, current: Event | None)
     return route
 
 
-def _choice(value, field: str, allowed: tuple[str, ...]) -> str:
-    """value if allowed, else 400."""
-    if value not in allowed:
-        raise ServiceError("invalid_field", f"'{field}' must be one of: {', '.join(allowed)}.", field)
-    return value
-
-
-def _place(data: dict, current: Event | None, route: Route | None) -> tuple[float, float] | None:
+def _place(fields: EventIn | EventPatch, current: Event | None, route: Route | None) -> tuple[float, float] | None:
     """The start (lat, lon): given, else the route's start as everyone sees it (outside its owner's privacy
     zones), else unchanged (None) for an edit."""
-    if data.get("lat") not in (None, "") or data.get("lon") not in (None, ""):
-        return groups.clean_point(data.get("lat"), data.get("lon"))
+    if fields.lat is not None and fields.lon is not None:
+        return fields.lat, fields.lon
     public_route = access.visible_route(route, None)
-    if public_route is not None and (current is None or "route_id" in data):
+    if public_route is not None and (current is None or "route_id" in fields.model_fields_set):
         start = routes.route_dict(public_route, None)["start"]
         return start["lat"], start["lon"]
     if current is None:
@@ -75,34 +43,29 @@ def _place(data: dict, current: Event | None, route: Route | None) -> tuple[floa
     return None
 
 
-def _columns(data: dict, group: Group, user: User, current: Event | None) -> dict:
-    """Validated event columns from data (all of them for a new event, the keys present for an edit)."""
-    route = (
-        _attachable_route(data.get("route_id"), group, user, current) if "route_id" in data or current is None else None
-    )
-    place = _place(data, current, route)
+def _columns(fields: EventIn | EventPatch, group: Group, user: User, current: Event | None) -> dict:
+    """Event columns from validated fields (all of them for a new event, the fields given for an edit)."""
+    given = fields.model_dump(exclude_unset=current is not None)
+    route = _attachable_route(fields.route_id, group, user, current) if "route_id" in given else None
+    place = _place(fields, current, route)
     out: dict = {} if place is None else {"start": groups.point_wkt(*place)}
-    if "route_id" in data or current is None:
+    if "route_id" in given:
         out["route_id"] = route.id if route else None
-    tz_given = data.get("timezone") not in (None, "")
-    if tz_given or current is None:
-        out["timezone"] = clean_timezone(data["timezone"]) if tz_given else timezone_at(*place)
-    tz_name = out.get("timezone") or current.timezone
+    if current is None:
+        assert place is not None  # _place raises for a new event without a start
+        tz_name = fields.timezone or timezone_at(*place)
+    else:
+        tz_name = fields.timezone or current.timezone
+    if fields.timezone or current is None:
+        out["timezone"] = tz_name
     for key in ("starts_at", "ends_at"):
-        if key in data or current is None:
-            out[key] = parse_instant(data.get(key), key, tz_name)
-    if "title" in data or current is None:
-        out["title"] = groups.clean_text(data.get("title"), "title", max_chars=200)
-    if "description" in data or current is None:
-        out["description"] = groups.clean_text(data.get("description"), "description", max_chars=10_000, required=False)
-    if "capacity" in data or current is None:
-        out["capacity"] = _clean_capacity(data.get("capacity"))
-    if "activity" in data or current is None:
-        out["activity"] = _choice(
-            data.get("activity") or (route.activity if route else "hiking"), "activity", ACTIVITIES
-        )
-    if "difficulty" in data:
-        out["difficulty"] = _choice(data["difficulty"], "difficulty", DIFFICULTIES) if data["difficulty"] else None
+        if key in given:
+            out[key] = parse_instant(given[key], key, tz_name)
+    out.update({key: given[key] for key in ("title", "capacity", "difficulty") if key in given})
+    if "description" in given:
+        out["description"] = given["description"] or ""
+    if "activity" in given:
+        out["activity"] = given["activity"] or (route.activity if route else "hiking")
     return out
 
 
@@ -115,7 +78,7 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 def validate_new(group_id: int, user: User | None, data: dict) -> dict:
     """The checked columns of a new event of a group; 401/403/404/400 as for create_event, nothing written."""
     group = access.staff_group(group_id, user)
-    columns = _columns(data, group, user, None)
+    columns = _columns(parse(EventIn, data), group, user, None)
     _check_times(columns["starts_at"], columns["ends_at"])
     return columns
 
@@ -132,7 +95,7 @@ def create_event(group_id: int, user: User | None, data: dict) -> Event:
 def update_event(event_id: int, user: User | None, data: dict) -> Event:
     """Change an outing; raising the capacity moves people up from the waitlist, lowering it drops no one."""
     event = access.staff_event(event_id, user)
-    columns = _columns({k: v for k, v in data.items() if k in EVENT_FIELDS}, event.group, user, event)
+    columns = _columns(parse(EventPatch, data), event.group, user, event)
     _check_times(columns.get("starts_at", event.starts_at), columns.get("ends_at", event.ends_at))
     rsvp.lock_event(event.id)
     for key, value in columns.items():

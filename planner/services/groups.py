@@ -2,48 +2,17 @@
 
 from __future__ import annotations
 
-import math
+from typing import Any
 
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
-from planner.errors import Conflict, NotFound, ServiceError
+from planner.errors import Conflict, NotFound
 from planner.extensions import db
 from planner.models import Group, Membership, User
-from planner.models.group import INTERESTS, VISIBILITIES
+from planner.schemas import parse
+from planner.schemas.groups import GroupIn, GroupPatch, RoleIn
 from planner.services import access
-
-MAX_DESCRIPTION_CHARS = 5000
-
-
-def clean_text(value, field: str, *, max_chars: int, required: bool = True) -> str:
-    """A trimmed string of at most max_chars; 400 naming field when missing, not text or too long."""
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or "\x00" in value:
-        raise ServiceError("invalid_field", f"'{field}' must be text.", field)
-    value = value.strip()
-    if required and not value:
-        raise ServiceError("invalid_field", f"'{field}' must not be empty.", field)
-    if len(value) > max_chars:
-        raise ServiceError("invalid_field", f"'{field}' must be at most {max_chars} characters.", field)
-    return value
-
-
-def clean_number(value, field: str, low: float, high: float) -> float:
-    """A finite number in [low, high]; 400 naming field otherwise (strings of digits are accepted)."""
-    try:
-        number = float(value) if not isinstance(value, bool) else math.nan
-    except (TypeError, ValueError):
-        number = math.nan
-    if not math.isfinite(number) or not low <= number <= high:
-        raise ServiceError("invalid_field", f"'{field}' must be a number from {low:g} to {high:g}.", field)
-    return number
-
-
-def clean_point(lat, lon) -> tuple[float, float]:
-    """(lat, lon) checked to be WGS84 degrees."""
-    return clean_number(lat, "lat", -90, 90), clean_number(lon, "lon", -180, 180)
 
 
 def point_wkt(lat: float, lon: float) -> str:
@@ -51,34 +20,23 @@ def point_wkt(lat: float, lon: float) -> str:
     return f"SRID=4326;POINT({float(lon)!r} {float(lat)!r})"
 
 
-def _choice(value, field: str, allowed: tuple[str, ...]) -> str:
-    """value when it is one of allowed; 400 listing the choices otherwise."""
-    if value not in allowed:
-        raise ServiceError("invalid_field", f"'{field}' must be one of: {', '.join(allowed)}.", field)
-    return value
-
-
-def _group_fields(data: dict, partial: bool) -> dict:
-    """Validated group columns from data; with partial, only the keys present."""
-    cleaners = {
-        "name": lambda v: clean_text(v, "name", max_chars=120),
-        "interest": lambda v: _choice(v, "interest", INTERESTS),
-        "description": lambda v: clean_text(v, "description", max_chars=MAX_DESCRIPTION_CHARS, required=False),
-        "visibility": lambda v: _choice(v, "visibility", VISIBILITIES),
-    }
-    fields = {key: clean(data.get(key)) for key, clean in cleaners.items() if not partial or key in data}
-    if "visibility" in fields or not partial:
-        fields["visibility"] = fields.get("visibility") or "public"
-    if not partial or "lat" in data or "lon" in data:
-        fields["home"] = point_wkt(*clean_point(data.get("lat"), data.get("lon")))
-    return fields
+def _group_columns(fields: GroupIn | GroupPatch) -> dict:
+    """The model columns of validated group fields (only those set, for an edit)."""
+    given = fields.model_dump(exclude_unset=not isinstance(fields, GroupIn))
+    columns: dict[str, Any] = {key: given[key] for key in ("name", "interest") if key in given}
+    if "visibility" in given:
+        columns["visibility"] = given["visibility"] or "public"
+    if "description" in given:
+        columns["description"] = given["description"] or ""
+    if "lat" in given:
+        columns["home"] = point_wkt(given["lat"], given["lon"])
+    return columns
 
 
 def create_group(user: User | None, data: dict) -> Group:
     """A new group (name, interest, description, lat, lon, visibility) with user as its owner."""
     user = access.require_user(user)
-    data = {"visibility": "public", **data}
-    group = Group(**_group_fields(data, partial=False))
+    group = Group(**_group_columns(parse(GroupIn, data)))
     db.session.add(group)
     db.session.flush()
     db.session.add(Membership(group_id=group.id, user_id=user.id, role="owner", status="active"))
@@ -89,7 +47,7 @@ def create_group(user: User | None, data: dict) -> Group:
 def update_group(group_id: int, user: User | None, data: dict) -> Group:
     """Change any of a group's fields; owner and organisers only."""
     group = access.staff_group(group_id, user)
-    for key, value in _group_fields(data, partial=True).items():
+    for key, value in _group_columns(parse(GroupPatch, data)).items():
         setattr(group, key, value)
     db.session.commit()
     return group
@@ -174,7 +132,7 @@ def set_role(group_id: int, actor: User | None, user_id: int, role) -> Membershi
     access.require_user(actor)
     group = access.visible_group(group_id, actor)
     actor = access.require_owner(group, actor)
-    role = _choice(role, "role", ("owner", "organiser", "member"))
+    role = parse(RoleIn, {"role": role}).role
     row = _target(group_id, user_id)
     if row.status != "active":
         raise Conflict("not_active", "Approve the request before changing the role.")

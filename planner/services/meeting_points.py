@@ -18,10 +18,10 @@ from planner.errors import NotFound, ServiceError
 from planner.extensions import db
 from planner.geo.stats import estimate_duration_s
 from planner.models import Event, MeetingPoint, Route, User
+from planner.schemas import parse
+from planner.schemas.meeting_points import MeetingPointIn, MeetingPointPatch
 from planner.services import access, geocode, groups, routes
 from planner.times import iso_utc, local_text, parse_instant
-
-FIELDS = ("name", "lat", "lon", "meet_at", "notes", "place")
 
 
 def _snap(route_id: int, lat: float, lon: float) -> tuple[float | None, float | None]:
@@ -42,30 +42,28 @@ def _snap_seen(
     return routes.snap(route, viewer_id, lat, lon, pieces)
 
 
-def _where(data: dict) -> tuple[float, float] | None:
+def _where(fields: MeetingPointPatch) -> tuple[float, float] | None:
     """(lat, lon) from coordinates, or from a place name through the geocoder (offline gazetteer fallback)."""
-    if data.get("lat") not in (None, "") or data.get("lon") not in (None, ""):
-        return groups.clean_point(data.get("lat"), data.get("lon"))
-    place = data.get("place")
-    if place in (None, ""):
+    if fields.lat is not None and fields.lon is not None:
+        return fields.lat, fields.lon
+    if not fields.place:
         return None
-    places = geocode.geocode(groups.clean_text(place, "place", max_chars=200))
+    places = geocode.geocode(fields.place)
     if not places:
         raise ServiceError("place_not_found", "No place of that name was found; click the map instead.", "place")
     return places[0].lat, places[0].lon
 
 
-def _columns(event: Event, data: dict, partial: bool) -> dict:
-    """Validated meeting-point columns (snapped when the event has a route)."""
-    out: dict = {}
-    if "name" in data or not partial:
-        out["name"] = groups.clean_text(data.get("name"), "name", max_chars=120)
-    if "notes" in data or not partial:
-        out["notes"] = groups.clean_text(data.get("notes"), "notes", max_chars=2000, required=False)
-    if "meet_at" in data or not partial:
-        out["meet_at"] = parse_instant(data["meet_at"], "meet_at", event.timezone) if data.get("meet_at") else None
-    where = _where(data)
-    if where is None and not partial:
+def _columns(event: Event, fields: MeetingPointPatch) -> dict:
+    """Meeting-point columns from validated fields (snapped when the event has a route); for an edit, those given."""
+    given = fields.model_dump(exclude_unset=not isinstance(fields, MeetingPointIn))
+    out: dict = {key: given[key] for key in ("name",) if key in given}
+    if "notes" in given:
+        out["notes"] = given["notes"] or ""
+    if "meet_at" in given:
+        out["meet_at"] = parse_instant(given["meet_at"], "meet_at", event.timezone) if given["meet_at"] else None
+    where = _where(fields)
+    if where is None and isinstance(fields, MeetingPointIn):
         raise ServiceError("invalid_field", "Give 'lat' and 'lon', a 'place' name, or click the map.", "lat")
     if where is not None:
         out["point"] = groups.point_wkt(*where)
@@ -77,7 +75,7 @@ def _columns(event: Event, data: dict, partial: bool) -> dict:
 def add(event_id: int, user: User | None, data: dict) -> MeetingPoint:
     """A new meeting point of an event; its organisers only."""
     event = access.staff_event(event_id, user)
-    point = MeetingPoint(event_id=event.id, **_columns(event, data, partial=False))
+    point = MeetingPoint(event_id=event.id, **_columns(event, parse(MeetingPointIn, data)))
     db.session.add(point)
     db.session.commit()
     return point
@@ -86,7 +84,7 @@ def add(event_id: int, user: User | None, data: dict) -> MeetingPoint:
 def update(point_id: int, user: User | None, data: dict) -> MeetingPoint:
     """Change any field of a meeting point; organisers only."""
     point = access.staff_point(point_id, user)
-    for key, value in _columns(point.event, {k: v for k, v in data.items() if k in FIELDS}, True).items():
+    for key, value in _columns(point.event, parse(MeetingPointPatch, data)).items():
         setattr(point, key, value)
     db.session.commit()
     return point

@@ -7,14 +7,15 @@ from collections.abc import Mapping
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
-from planner.errors import Conflict, NotFound, ServiceError
+from planner.errors import Conflict, NotFound
 from planner.extensions import db
 from planner.geo import privacy
 from planner.models import Event, PrivacyZone, Route, User
+from planner.schemas import parse
+from planner.schemas.privacy import ZoneIn
 from planner.services import access, groups, routes
 
 MAX_ZONES = 10
-MAX_NAME_CHARS = 80
 
 
 def zone_dict(zone: PrivacyZone) -> dict:
@@ -34,19 +35,15 @@ def add_zone(user: User | None, data: Mapping) -> dict:
     """Create a zone from {lat, lon, radius_m, name?} and re-cut the user's routes; 400/409 and nothing written on
     bad input. The answer also lists the upcoming outings on the user's routes that start inside the cut."""
     user = access.require_user(user)
-    lat, lon = groups.clean_point(data.get("lat"), data.get("lon"))
-    low, high = privacy.ZONE_RADIUS_M
-    radius_m = round(groups.clean_number(data.get("radius_m"), "radius_m", low, high))
-    name = data.get("name") or ""
-    if not isinstance(name, str) or len(name.strip()) > MAX_NAME_CHARS:
-        raise ServiceError("invalid_field", f"'name' must be text of at most {MAX_NAME_CHARS} characters.", "name")
+    fields = parse(ZoneIn, data)
+    lat, lon, radius_m, name = fields.lat, fields.lon, round(fields.radius_m), fields.name or ""
     count = db.session.scalar(select(func.count()).where(PrivacyZone.user_id == user.id))
     if count >= MAX_ZONES:
         raise Conflict("too_many_zones", f"You can have at most {MAX_ZONES} privacy zones.", None)
     cut = privacy.draw_cut(lat, lon, radius_m)
     zone = PrivacyZone(
         user_id=user.id,
-        name=name.strip(),
+        name=name,
         centre=groups.point_wkt(lat, lon),
         radius_m=radius_m,
         cut_centre=groups.point_wkt(cut.lat, cut.lon),

@@ -18,6 +18,8 @@ from planner.geo import geometry, gpx, gpx_export, privacy
 from planner.geo.stats import compute_stats, elevation_profile
 from planner.models import PrivacyZone, Route
 from planner.models.route import ACTIVITIES  # noqa: F401  (re-exported for forms)
+from planner.schemas import parse
+from planner.schemas.routes import RouteUpload
 from planner.services.access import is_cut_for, require_group_staff_id, visible_route
 
 DISPLAY_TOLERANCE_M = 5.0
@@ -28,14 +30,6 @@ def _gpx_error(error: gpx.GpxError) -> ServiceError:
     if error.code == "file_too_large":
         return TooLarge("file_too_large", str(error), "file")
     return ServiceError("invalid_gpx", str(error), "file")
-
-
-def clean_activity(activity: str | None) -> str:
-    """The activity, defaulting to hiking; 400 when unknown."""
-    activity = (activity or "hiking").strip().lower()
-    if activity not in ACTIVITIES:
-        raise ServiceError("invalid_activity", f"Activity must be one of: {', '.join(ACTIVITIES)}.", "activity")
-    return activity
 
 
 def _xyz(coords) -> np.ndarray:
@@ -83,10 +77,13 @@ def _point(lat: float, lon: float) -> object:
 
 
 def import_gpx(
-    owner_id: int, data: bytes, *, name: str | None = None, activity: str | None = None, group_id: int | None = None
+    owner_id: int, data: bytes, *, name: object = None, activity: object = None, group_id: object = None
 ) -> Route:
-    """Store a GPX file as a route with its stats; raises ServiceError (400/413) and writes nothing on bad input."""
-    activity = clean_activity(activity)
+    """Store a GPX file as a route with its stats; raises ServiceError (400/413) and writes nothing on bad input.
+
+    name, activity and group_id are checked as RouteUpload (form fields arrive as text)."""
+    fields = parse(RouteUpload, {"name": name, "activity": activity, "group_id": group_id})
+    activity, group_id = fields.activity, fields.group_id
     if group_id is not None:
         require_group_staff_id(owner_id, group_id)
     try:
@@ -94,7 +91,7 @@ def import_gpx(
     except gpx.GpxError as error:
         raise _gpx_error(error) from None
     _require_storable(track)
-    name = (name or track.name or "Untitled route").strip()[:200] or "Untitled route"
+    name = fields.name or (track.name or "").strip()[:200] or "Untitled route"
     stats = compute_stats(track, activity)
     route = Route(
         owner_id=owner_id,

@@ -12,10 +12,10 @@ are prefiltered by the line's GiST index and ranked on the light display_line fi
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 
 from psycopg.rows import dict_row
@@ -24,10 +24,7 @@ from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
 from sqlalchemy.engine import Connection, Engine
 
 from planner.extensions import db
-from planner.models.event import DIFFICULTIES
-from planner.models.route import ACTIVITIES
-from planner.services import validation
-from planner.services.validation import BBox
+from planner.schemas.discovery import BBox, EventFilterQuery
 
 HERE = "CAST(ST_SetSRID(ST_MakePoint(CAST(:lon AS float8), CAST(:lat AS float8)), 4326) AS geography)"
 HERE_GEOM = "ST_SetSRID(ST_MakePoint(CAST(:lon AS float8), CAST(:lat AS float8)), 4326)"
@@ -100,16 +97,15 @@ class EventFilters:
     max_length_m: float | None = None
 
 
-def event_filters(args: Mapping[str, str]) -> EventFilters:
-    """EventFilters from query parameters (activity, difficulty, from, to, has_spots, min/max_length_km)."""
-    starts_from, starts_to = validation.time_window(args, datetime.now(UTC))
-    min_length_m, max_length_m = validation.length_range_m(args)
+def event_filters(query: EventFilterQuery) -> EventFilters:
+    """EventFilters from validated query parameters (activity, difficulty, from, to, has_spots, min/max_length_km)."""
+    min_length_m, max_length_m = query.length_range_m()
     return EventFilters(
-        activity=validation.choice(args, "activity", ACTIVITIES),
-        difficulty=validation.choice(args, "difficulty", DIFFICULTIES),
-        starts_from=starts_from,
-        starts_to=starts_to,
-        has_spots=validation.flag(args, "has_spots"),
+        activity=query.activity,
+        difficulty=query.difficulty,
+        starts_from=query.starts_from,
+        starts_to=query.starts_to,
+        has_spots=query.has_spots,
         min_length_m=min_length_m,
         max_length_m=max_length_m,
     )

@@ -19,6 +19,8 @@ from sqlalchemy import select
 
 from planner.extensions import db
 from planner.models import Event, Rsvp, User
+from planner.schemas import parse
+from planner.schemas.meeting_points import HomeAreaIn
 from planner.services import access, groups, routes
 
 GEOD = Geod(ellps="WGS84")
@@ -37,7 +39,8 @@ def coarsen(lat: float, lon: float) -> tuple[float, float]:
 def set_home_area(user: User | None, lat, lon) -> tuple[float, float]:
     """Opt in to share a coarse home area (only used for fair meeting points); returns what is stored."""
     user = access.require_user(user)
-    lat, lon = coarsen(*groups.clean_point(lat, lon))
+    where = parse(HomeAreaIn, {"lat": lat, "lon": lon})
+    lat, lon = coarsen(where.lat, where.lon)
     user.share_home_area = True
     user.home_area = groups.point_wkt(lat, lon)
     db.session.commit()

@@ -17,7 +17,9 @@ from planner.geo import maps
 from planner.models.event import DIFFICULTIES
 from planner.models.group import INTERESTS
 from planner.models.route import ACTIVITIES
-from planner.services import search, validation
+from planner.schemas import parse_query
+from planner.schemas.discovery import DEFAULT_RADIUS_KM, ExploreQuery
+from planner.services import search
 from planner.services.geocode import geocode
 from planner.times import local_text
 from planner.web.maps import embed, tile_options
@@ -26,8 +28,6 @@ bp = Blueprint("explore", __name__)
 
 KINDS = ("events", "groups", "routes")
 PAGE_SIZE = 20
-DEFAULT_RADIUS_KM = 25.0
-MIN_RADIUS_KM, MAX_RADIUS_KM = 1.0, 200.0
 # The parameters the page understands; anything else in the URL is ignored.
 FIELDS = (
     "q",
@@ -47,7 +47,7 @@ FIELDS = (
 WORLD_VIEW = ((20.0, 0.0), 2)
 
 
-def _place(args: Mapping[str, str]) -> tuple[dict | None, list[dict]]:
+def _place(args: Mapping[str, str], query: ExploreQuery) -> tuple[dict | None, list[dict]]:
     """The search centre ({name, lat, lon}) from q (geocoded) or lat/lon, and the other matches of q."""
     q = (args.get("q") or "").strip()
     if q:
@@ -55,55 +55,36 @@ def _place(args: Mapping[str, str]) -> tuple[dict | None, list[dict]]:
         if not places:
             raise ServiceError("place_not_found", f"No place called “{q}” was found. Try a city name.", "q")
         return places[0], places[1:]
-    if args.get("lat") or args.get("lon"):
-        lat, lon = validation.latlon(args)
-        return {"name": "your location", "lat": lat, "lon": lon, "country": "", "source": "browser"}, []
+    if query.lat is not None and query.lon is not None:
+        return {"name": "your location", "lat": query.lat, "lon": query.lon, "country": "", "source": "browser"}, []
     return None, []
 
 
-def _radius_m(args: Mapping[str, str]) -> float:
-    """The page's radius: 1 to 200 km, in metres."""
-    radius_m = validation.radius_m(args, "radius_km", DEFAULT_RADIUS_KM)
-    if not MIN_RADIUS_KM * 1000 <= radius_m <= MAX_RADIUS_KM * 1000:
-        raise ServiceError("out_of_range", f"Radius must be {MIN_RADIUS_KM:g} to {MAX_RADIUS_KM:g} km.", "radius_km")
-    return radius_m
-
-
-def _results(kind: str, args: Mapping[str, str], place: dict, page: int) -> tuple[list[dict], bool]:
+def _results(kind: str, query: ExploreQuery, place: dict) -> tuple[list[dict], bool]:
     """One page of results of kind near place, nearest first, and whether a next page exists."""
-    lat, lon, radius_m = place["lat"], place["lon"], _radius_m(args)
-    window = {"limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE}
+    lat, lon, radius_m = place["lat"], place["lon"], query.radius_km * 1000.0
+    window = {"limit": PAGE_SIZE + 1, "offset": (query.page - 1) * PAGE_SIZE}
     if kind == "groups":
-        rows = search.groups_nearby(
-            lat, lon, radius_m, interest=validation.choice(args, "interest", INTERESTS), **window
-        )
+        rows = search.groups_nearby(lat, lon, radius_m, interest=query.interest, **window)
     elif kind == "routes":
-        min_length_m, max_length_m = validation.length_range_m(args)
+        min_length_m, max_length_m = query.length_range_m()
         rows = search.routes_nearby(
             lat,
             lon,
             radius_m,
-            activity=validation.choice(args, "activity", ACTIVITIES),
+            activity=query.activity,
             min_length_m=min_length_m,
             max_length_m=max_length_m,
             **window,
         )
     else:
-        rows = search.events_nearby(lat, lon, radius_m, search.event_filters(args), **window)
+        rows = search.events_nearby(lat, lon, radius_m, search.event_filters(query), **window)
         details = search.event_details([row["id"] for row in rows])
         rows = [
             {**row, **details.get(row["id"], {}), "starts_at_text": local_text(row["starts_at"], row["timezone"])}
             for row in rows
         ]
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
-
-
-def _shown_radius_km(args: Mapping[str, str]) -> float:
-    """The radius to show: the requested one when valid, else the default."""
-    try:
-        return _radius_m(args) / 1000
-    except ServiceError:
-        return DEFAULT_RADIUS_KM
 
 
 def _map(place: dict | None, radius_km: float):
@@ -128,14 +109,15 @@ def explore():
     args = request.args
     kind = args.get("what") if args.get("what") in KINDS else "events"
     place, others, results, has_next, error = None, [], [], False, None
+    page, radius_km = 1, DEFAULT_RADIUS_KM
     try:
-        page = validation.page(args)
-        place, others = _place(args)
+        query = parse_query(ExploreQuery, {name: args[name] for name in (*FIELDS, "page") if name in args})
+        page, radius_km = query.page, query.radius_km
+        place, others = _place(args, query)
         if place is not None:
-            results, has_next = _results(kind, args, place, page)
+            results, has_next = _results(kind, query, place)
     except ServiceError as refused:
         page, error = 1, refused
-    radius_km = _shown_radius_km(args)
     folium_map = _map(place, radius_km)
     return render_template(
         "explore.html",

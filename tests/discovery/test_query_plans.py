@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from planner.extensions import db
+from planner.schemas.discovery import BBox
 from planner.services import search
 from planner.services.search import EventFilters
-from planner.services.validation import BBox
 from tests import factories as f
 
 ROWS = 10_000

@@ -12,9 +12,9 @@ from sqlalchemy import text
 
 from planner.extensions import db
 from planner.models import Membership, Rsvp
+from planner.schemas.discovery import BBox
 from planner.services import search
 from planner.services.search import EventFilters
-from planner.services.validation import BBox
 from tests import factories as f
 from tests.discovery.helpers import events_at, route
 

@@ -1,0 +1,182 @@
+"""Events (outings): create and edit bodies, RSVP, the event object and its lists."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from annotated_types import Interval
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
+
+from planner.schemas.choices import Activity, Difficulty
+from planner.schemas.common import (
+    BLANK_IS_NULL,
+    TRIMMED,
+    Body,
+    Id,
+    Lat,
+    LocalDateTime,
+    Lon,
+    Out,
+    Patch,
+    Query,
+    both_or_neither,
+    fail,
+)
+from planner.schemas.meeting_points import MeetingPointOut
+from planner.schemas.routes import RouteOut
+from planner.times import zone_names
+
+MAX_CAPACITY = 10_000
+MAX_TITLE_CHARS = 200
+MAX_DESCRIPTION_CHARS = 10_000
+TIME_HELP = "ISO 8601; without an offset, local to the event's timezone"
+
+
+def _zone(value: str | None) -> str | None:
+    """An IANA time zone name, or None."""
+    if value is not None and value not in zone_names():
+        raise fail("invalid_timezone", "'timezone' must be an IANA name such as Europe/Berlin.", "timezone")
+    return value
+
+
+def _capacity(value: object) -> object:
+    """A whole number (or its digits), never true/false or a fraction."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+        raise fail("invalid_field", f"'capacity' must be a whole number from 1 to {MAX_CAPACITY}.", "capacity")
+    return int(value)
+
+
+Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE_CHARS), TRIMMED]
+Description = Annotated[str, StringConstraints(max_length=MAX_DESCRIPTION_CHARS), TRIMMED]
+Capacity = Annotated[int, Interval(ge=1, le=MAX_CAPACITY), BeforeValidator(_capacity)]
+
+
+class _EventFields(Patch):
+    """What create and edit share: every field optional, checked the same way."""
+
+    not_null: ClassVar[tuple[str, ...]] = ("title", "starts_at", "ends_at", "capacity")
+    title: Title | None = None
+    description: Annotated[Description | None, BLANK_IS_NULL] = None
+    starts_at: LocalDateTime | None = Field(None, description=TIME_HELP)
+    ends_at: LocalDateTime | None = Field(None, description=TIME_HELP)
+    timezone: Annotated[str | None, BLANK_IS_NULL] = Field(
+        None, description="IANA name; defaults to the zone at the start point"
+    )
+    capacity: Capacity | None = None
+    activity: Annotated[Activity | None, BLANK_IS_NULL] = Field(
+        None, description="defaults to the route's activity, else hiking"
+    )
+    difficulty: Annotated[Difficulty | None, BLANK_IS_NULL] = None
+    lat: Annotated[Lat | None, BLANK_IS_NULL] = Field(None, description="the start; defaults to the route's start")
+    lon: Annotated[Lon | None, BLANK_IS_NULL] = None
+    route_id: Annotated[Id | None, BLANK_IS_NULL] = Field(
+        None, description="one of the group's routes or one of your own; null clears"
+    )
+
+    _check_zone = field_validator("timezone")(_zone)
+
+    @model_validator(mode="after")
+    def _pair(self) -> _EventFields:
+        """lat and lon together or not at all."""
+        both_or_neither(self.lat, self.lon)
+        return self
+
+
+class EventPatch(_EventFields):
+    """PATCH /events/{id}: any of the fields; raising capacity promotes from the waitlist."""
+
+
+class EventIn(_EventFields):
+    """POST /groups/{id}/events."""
+
+    not_null = ()
+    title: Title
+    starts_at: LocalDateTime = Field(description=TIME_HELP)
+    ends_at: LocalDateTime = Field(description=TIME_HELP)
+    capacity: Capacity
+
+
+class RsvpIn(Body):
+    """POST /events/{id}/rsvp (the body is optional)."""
+
+    meeting_point_id: Annotated[Id | None, BLANK_IS_NULL] = Field(
+        None, description="where you join; null for the start"
+    )
+
+
+class RsvpOut(Out):
+    """An RSVP."""
+
+    status: Literal["going", "waitlisted"]
+    meeting_point_id: int | None = None
+    waitlist_position: int | None = Field(None, description="only when waitlisted")
+
+
+class CancelledOut(Out):
+    """A withdrawn RSVP."""
+
+    status: Literal["cancelled"]
+
+
+class Attendee(Out):
+    """Someone going or waiting."""
+
+    id: int
+    display_name: str
+    meeting_point_id: int | None
+    status: str
+
+
+class AttendeesOut(Out):
+    """Who is going and who waits."""
+
+    going: list[Attendee]
+    waitlisted: list[Attendee]
+
+
+class EventOut(Out):
+    """An outing; times in UTC with Z plus its IANA timezone."""
+
+    id: int
+    group_id: int
+    title: str
+    description: str
+    starts_at: str
+    ends_at: str
+    timezone: str
+    capacity: int
+    going_count: int
+    waitlist_count: int
+    spots_left: int
+    activity: Activity
+    difficulty: Difficulty | None
+    lat: float
+    lon: float
+    status: Literal["scheduled", "cancelled"]
+    route: RouteOut | None
+    meeting_points: list[MeetingPointOut]
+    my_rsvp: RsvpOut | None
+
+
+class EventSummary(Out):
+    """One outing in a group's list."""
+
+    id: int
+    title: str
+    starts_at: str
+    status: str
+    activity: str
+    spots_left: int
+    going_count: int
+
+
+class GroupEventsOut(Out):
+    """A group's outings."""
+
+    events: list[EventSummary]
+
+
+class GroupEventsQuery(Query):
+    """GET /groups/{id}/events."""
+
+    past: bool = Field(False, description="past outings, latest first, instead of upcoming ones")
