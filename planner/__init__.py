@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner import config, models  # noqa: F401  (models: the metadata must be complete for migrations)
 from planner.api import bp as api_bp
+from planner.api.docs import bp as api_docs_bp
 from planner.api.errors import is_api_request, json_error
 from planner.cli import register_commands
 from planner.errors import ServiceError
@@ -50,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
     register_web(app)
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_docs_bp)
 
 
 def register_errors(app: Flask) -> None:
