@@ -89,3 +89,6 @@ class TestDevelopersPage:
         assert "<script" not in html and "<style" not in html and " style=" not in html
         assert not re.search(r'(src|href)="(https?:)?//', html)
         assert "nonce-" in response.headers["Content-Security-Policy"]
+
+    def test_every_page_links_to_it(self, client):
+        assert 'href="/developers"' in client.get("/explore").get_data(as_text=True)
