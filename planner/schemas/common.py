@@ -32,6 +32,23 @@ QUERY_CODES = {
     "bool_type": "invalid_flag",
 }
 
+# Codes raised by our own validators (PydanticCustomError types) that pass through unchanged.
+CUSTOM_CODES = frozenset(
+    {
+        "invalid_field",
+        "invalid_time",
+        "invalid_timezone",
+        "invalid_range",
+        "invalid_bbox",
+        "invalid_datetime",
+        "invalid_email",
+        "weak_password",
+        "invalid_password",
+        "invalid_display_name",
+        "invalid_activity",
+    }
+)
+
 
 class Body(BaseModel):
     """A JSON request body (or the dict a web form hands a service); unknown keys are ignored."""
@@ -120,24 +137,6 @@ def parse(model: type[M], data: Any) -> M:
 def parse_query(model: type[M], args: Mapping[str, Any]) -> M:
     """Query parameters validated as model, blank values dropped first."""
     return parse(model, {key: str(value).strip() for key, value in args.items() if str(value).strip()})
-
-
-# Codes raised by our own validators (PydanticCustomError types) that pass through unchanged.
-CUSTOM_CODES = frozenset(
-    {
-        "invalid_field",
-        "invalid_time",
-        "invalid_timezone",
-        "invalid_range",
-        "invalid_bbox",
-        "invalid_datetime",
-        "invalid_email",
-        "weak_password",
-        "invalid_password",
-        "invalid_display_name",
-        "invalid_activity",
-    }
-)
 
 
 def fail(code: str, sentence: str, field: str | None = None) -> PydanticCustomError:
