@@ -7,13 +7,12 @@ measurement interleaved with its floor so machine load hits both alike:
   start time since it cannot sort by distance) against our SQL;
 - our SQL on 1,000,000 events against the same on 100,000 (an index grows by a level, a scan by 10x);
 - routes-nearby (the service call) on the 100 densest centres against a bare `ORDER BY line <-> here LIMIT 20`;
-- wrk throughput of GET /api/v1/events/nearby against the raw endpoint floor: a bare WSGI function answering
+- wrk throughput of GET /api/v1/events/nearby against the raw endpoint floor: a minimal Flask app answering
   the same JSON from the same SQL through psycopg, on the same werkzeug server.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import queue
@@ -25,9 +24,9 @@ import tempfile
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import psycopg
+from flask import Flask, jsonify, request
 from psycopg.rows import dict_row
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -175,16 +174,17 @@ class QuietHandler(WSGIRequestHandler):
         """Skip request logging (it would cost both servers alike and flood the output)."""
 
 
-def floor_wsgi(conninfo: str, sql: str, pool_size: int = WRK_CONNECTIONS):
-    """The raw endpoint floor: a bare WSGI function answering the endpoint's JSON from the same SQL via psycopg."""
+def floor_app(conninfo: str, sql: str, pool_size: int = WRK_CONNECTIONS) -> Flask:
+    """The raw endpoint floor: a minimal Flask app answering the endpoint's JSON from the same SQL via psycopg."""
     pool: queue.Queue = queue.Queue()
     for _ in range(pool_size):
         pool.put(psycopg.connect(conninfo, autocommit=True))
+    floor = Flask("raw_nearby")
 
-    def application(environ, start_response):
+    @floor.get("/raw/events/nearby")
+    def nearby():
         """The nearby-events FeatureCollection for ?lat=&lon=&radius_km=."""
-        query = parse_qs(environ["QUERY_STRING"])
-        lat, lon, radius_km = (float(query[name][0]) for name in ("lat", "lon", "radius_km"))
+        lat, lon, radius_km = (float(request.args[name]) for name in ("lat", "lon", "radius_km"))
         conn = pool.get()
         try:
             cursor = conn.cursor(row_factory=dict_row)
@@ -199,11 +199,9 @@ def floor_wsgi(conninfo: str, sql: str, pool_size: int = WRK_CONNECTIONS):
             }
             for r in rows
         ]
-        body = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")).encode()
-        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-        return [body]
+        return jsonify({"type": "FeatureCollection", "features": features})
 
-    return application
+    return floor
 
 
 def wrk_requests_per_s(wsgi_app, path: str, points: list[tuple[float, float]]) -> float:
@@ -235,13 +233,16 @@ def wrk_requests_per_s(wsgi_app, path: str, points: list[tuple[float, float]]) -
 def measure_throughput(app, conninfo: str, sample) -> float:
     """The median over WRK_PAIRS pairs of (planner req/s / floor req/s), the pair's order alternating."""
     print(f"wrk, {WRK_PAIRS} pairs x {WRK_SECONDS} s, {WRK_CONNECTIONS} connections, werkzeug threaded on 127.0.0.1:")
-    floor = floor_wsgi(conninfo, raw_events_sql())
+    floor = floor_app(conninfo, raw_events_sql())
     sides = {"planner": (app, "/api/v1/events/nearby"), "floor": (floor, "/raw/events/nearby")}
     runs: dict[str, list[float]] = {"planner": [], "floor": []}
     for pair in range(WRK_PAIRS):
         for side in ("planner", "floor") if pair % 2 == 0 else ("floor", "planner"):
             runs[side].append(wrk_requests_per_s(*sides[side], sample))
-    for side, label in (("planner", "GET /api/v1/events/nearby"), ("floor", "floor: bare WSGI, same SQL")):
+    for side, label in (
+        ("planner", "GET /api/v1/events/nearby"),
+        ("floor", "floor: minimal Flask app, same SQL via psycopg"),
+    ):
         print(
             f"  {label:<58} {statistics.median(runs[side]):8.0f} req/s (runs {' '.join(f'{r:.0f}' for r in runs[side])})"
         )
