@@ -102,7 +102,7 @@ def in_id_range(row_id) -> bool:
 def clean_id(value, field: str) -> int:
     """An id from a request body (a whole number or its digits); 400 naming field otherwise."""
     number = int(value) if isinstance(value, (int, str)) and str(value).isdigit() else None
-    if not in_id_range(number):
+    if number is None or not in_id_range(number):
         raise ServiceError("invalid_field", f"'{field}' must be an id.", field)
     return number
 
@@ -251,16 +251,16 @@ def is_cut_for(route: Route, viewer_id: int | None) -> bool:
 
 def visible_route(route: Route | None, viewer_id: int | None) -> Route | None:
     """route, or None when viewer_id sees nothing of it (wholly inside its owner's privacy zones)."""
-    if route is None or (is_cut_for(route, viewer_id) and route.public_stats.get("hidden")):
+    if route is None or (is_cut_for(route, viewer_id) and (route.public_stats or {}).get("hidden")):
         return None
     return route
 
 
 def can_view_route(route: Route, viewer_id: int | None) -> bool:
     """Whether viewer_id (None for anonymous) may see route: a private group's routes are for its members."""
-    if route.group_id is None or route.owner_id == viewer_id or route.group.visibility != "private":
+    if route.owner_id == viewer_id or route.group is None or route.group.visibility != "private":
         return True
-    return viewer_id is not None and _by_id(viewer_id).is_member(route.group_id)
+    return viewer_id is not None and _by_id(viewer_id).is_member(route.group.id)
 
 
 def get_route(route_id: int, viewer_id: int | None = None) -> Route:
@@ -268,6 +268,14 @@ def get_route(route_id: int, viewer_id: int | None = None) -> Route:
     inside its owner's privacy zones is for its owner), else NotFound."""
     route = get_row(Route, route_id)
     if route is None or not can_view_route(route, viewer_id) or visible_route(route, viewer_id) is None:
+        raise NotFound("not_found", "No such route.")
+    return route
+
+
+def original_route(route_id: int, viewer_id: int | None) -> Route:
+    """The route when viewer_id owns it, for its file as uploaded (it may hold times and private places); else 404."""
+    route = get_route(route_id, viewer_id)
+    if route.owner_id != viewer_id:
         raise NotFound("not_found", "No such route.")
     return route
 

@@ -77,6 +77,7 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 
 def validate_new(group_id: int, user: User | None, data: dict) -> dict:
     """The checked columns of a new event of a group; 401/403/404/400 as for create_event, nothing written."""
+    user = access.require_user(user)
     group = access.staff_group(group_id, user)
     columns = _columns(parse(EventIn, data), group, user, None)
     _check_times(columns["starts_at"], columns["ends_at"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from planner.downloads import attachment
@@ -87,9 +87,7 @@ def download_geojson(route_id: int):
 @bp.get("/routes/<int:route_id>/original.gpx")
 def original(route_id: int):
     """The file as it was uploaded, byte for byte (to its owner only: it may hold times and private places)."""
-    route = access.get_route(route_id, _viewer_id())
-    if route.owner_id != _viewer_id():
-        abort(404)
+    route = access.original_route(route_id, _viewer_id())
     return attachment(route.gpx_original, f"route-{route.id}-original.gpx")
 
 
