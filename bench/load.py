@@ -257,24 +257,36 @@ COUNTS_SQL = """
     FROM rsvps GROUP BY event_id"""
 
 
+def settled_counts(conn: psycopg.Connection, tries: int = 20) -> dict[int, tuple[int, int]]:
+    """{event_id: (going, waitlisted)} once two reads 0.5 s apart agree: RSVPs still in flight when wrk stops land first."""
+    counts: dict[int, tuple[int, int]] = {}
+    for _ in range(tries):
+        latest = {row[0]: (row[1], row[2]) for row in conn.execute(COUNTS_SQL).fetchall()}
+        if latest == counts:
+            break
+        counts = latest
+        time.sleep(0.5)
+    return counts
+
+
 def check_invariants(conninfo: str, base: str, rsvp_events: list[int]) -> list[str]:
     """The broken RSVP invariants (empty when all hold), checked in SQL and against GET /events/<id>."""
     failures = []
     with psycopg.connect(conninfo, autocommit=True) as conn:
+        counts = settled_counts(conn)
         for name, sql in INVARIANTS_SQL.items():
             if bad := conn.execute(sql).fetchall():
                 failures.append(f"{name}: broken for {len(bad)} rows, e.g. {bad[0]}")
         for event_id, positions in conn.execute(POSITIONS_SQL).fetchall():
             if positions != list(range(1, len(positions) + 1)):
                 failures.append(f"waitlist of event {event_id} is not 1..n: {positions[:10]}...")
-        counts = {row[0]: (row[1], row[2]) for row in conn.execute(COUNTS_SQL).fetchall()}
-    for event_id in rsvp_events:
-        with urllib.request.urlopen(f"{base}/api/v1/events/{event_id}", timeout=10) as answer:
-            page = json.load(answer)
-        if (page["going_count"], page["waitlist_count"]) != counts.get(event_id, (0, 0)):
-            failures.append(
-                f"event {event_id}: API says {page['going_count']}/{page['waitlist_count']}, SQL {counts.get(event_id)}"
-            )
+        for event_id in rsvp_events:
+            with urllib.request.urlopen(f"{base}/api/v1/events/{event_id}", timeout=10) as answer:
+                page = json.load(answer)
+            if (page["going_count"], page["waitlist_count"]) != counts.get(event_id, (0, 0)):
+                failures.append(
+                    f"event {event_id}: API says {page['going_count']}/{page['waitlist_count']}, SQL {counts.get(event_id)}"
+                )
     waiting = sum(w for event_id, (_, w) in counts.items() if event_id in rsvp_events)
     going = sum(g for event_id, (g, _) in counts.items() if event_id in rsvp_events)
     print(f"  RSVP outings: {going} going, {waiting} waitlisted across {len(rsvp_events)} outings")
