@@ -13,7 +13,7 @@ from planner.api.docs import bp as api_docs_bp
 from planner.api.errors import is_api_request, json_error
 from planner.cli import register_commands
 from planner.errors import ServiceError
-from planner.extensions import csrf, db, limiter, login_manager, migrate
+from planner.extensions import csrf, db, limiter, login_manager, migrate, ping_idle_connections
 from planner.ratelimits import apply_rate_limits
 from planner.security import register_security
 from planner.web import register as register_web
@@ -38,6 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects to app."""
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_idle_connections(engine)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -27,9 +27,9 @@ def from_env() -> dict:
     max_upload_bytes = _int("PLANNER_MAX_UPLOAD_BYTES", 20 * MB)
     return {
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", ""),
-        # pool_pre_ping: a connection killed by a database restart is replaced at checkout, not answered with
-        # a 500 (tests/scaleout/test_database_restart.py); it costs one loopback round trip per checkout.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_recycle": 1800},
+        # A connection killed by a database restart is replaced at checkout (extensions.ping_idle_connections),
+        # not answered with a 500 (tests/scaleout/test_database_restart.py).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
         # A random key per process is safe but logs everyone out on restart: set SECRET_KEY in production.
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
         "SESSION_COOKIE_HTTPONLY": True,

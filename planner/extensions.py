@@ -1,5 +1,6 @@
 """Flask extension objects, bound to the app in create_app; imports nothing from planner."""
 
+import time
 from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter
@@ -9,7 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from geoalchemy2 import alembic_helpers
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event, exc
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -25,6 +26,29 @@ class Base(DeclarativeBase):
     """Declarative base of every model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# A pooled connection idle longer than this is pinged before use. A database restart takes longer, so every
+# connection it killed has been idle that long; a busy pool reuses its connections within milliseconds and
+# pays no ping (SQLAlchemy's pool_pre_ping pings on every checkout: one more round trip per request).
+IDLE_PING_S = 0.1
+
+
+def ping_idle_connections(engine: Engine, idle_s: float = IDLE_PING_S) -> None:
+    """Make engine's pool replace, at checkout, a connection idle over idle_s that no longer answers."""
+
+    @event.listens_for(engine, "checkin")
+    def _mark_idle(dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, proxy) -> None:
+        if time.monotonic() - record.info.get("idle_since", time.monotonic()) <= idle_s:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)  # SELECT 1, leaving no transaction open
+        except Exception as dropped:  # any driver error: the pool retries the checkout on a new connection
+            raise exc.DisconnectionError() from dropped
 
 
 # Tables that belong to PostGIS itself, never to our migrations.

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+import psycopg
 from psycopg.rows import dict_row
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from planner.extensions import db
 from planner.schemas.discovery import BBox, EventFilterQuery
@@ -77,11 +79,15 @@ def _rows(sql: str, params: dict) -> list[dict]:
     These are the hot paths of discovery: skipping SQLAlchemy's per-statement and per-row work
     (bound parameters only, as everywhere) measurably raises throughput.
     """
-    with (
-        _read_connection() as connection,
-        connection.connection.driver_connection.cursor(row_factory=dict_row) as cursor,
-    ):
-        return cursor.execute(driver_sql(sql), params).fetchall()
+    with _read_connection() as connection:
+        try:
+            with connection.connection.driver_connection.cursor(row_factory=dict_row) as cursor:
+                return cursor.execute(driver_sql(sql), params).fetchall()
+        except psycopg.OperationalError as dropped:
+            # What SQLAlchemy does for its own statements: drop the dead connection from the pool and raise
+            # its OperationalError, which the app answers with a 503 (a database restart, not a bug).
+            connection.invalidate(dropped)
+            raise OperationalError(sql, params, dropped) from dropped
 
 
 @dataclass(frozen=True)
