@@ -39,6 +39,7 @@ test: lint db
 lint: setup
 	@.venv/bin/ruff check planner tests bench scripts migrations
 	@.venv/bin/ruff format --check planner tests bench scripts migrations
+	@.venv/bin/mypy
 
 # make bench exits non-zero when any ratio misses its target. lxml (the GPX floor) goes to var/bench/lxml,
 # outside the project's environment, so gpxpy there keeps its standard-library parser.

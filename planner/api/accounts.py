@@ -40,4 +40,5 @@ def create_token():
 def me():
     """The account of the token's owner."""
     user = bearer_user()
+    assert user is not None  # token_required guarantees a user
     return jsonify(id=user.id, email=user.email, display_name=user.display_name)

@@ -84,6 +84,7 @@ OPENAPI = {
 def add_meeting_point(event_id: int):
     """Add a meeting point."""
     user = bearer_user()
+    assert user is not None  # token_required guarantees a user
     point = meeting_points.add(event_id, user, json_object())
     return jsonify(meeting_points.point_dict(point, user.id)), 201
 
@@ -99,6 +100,7 @@ def list_meeting_points(event_id: int):
 def patch_meeting_point(point_id: int):
     """Change a meeting point."""
     user = bearer_user()
+    assert user is not None  # token_required guarantees a user
     point = meeting_points.update(point_id, user, json_object())
     return jsonify(meeting_points.point_dict(point, user.id))
 

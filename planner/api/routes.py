@@ -60,8 +60,10 @@ def upload_route():
     upload = request.files.get("file")
     if upload is None:
         raise ServiceError("invalid_gpx", "Send the GPX file as the multipart form field 'file'.", "file")
+    user = bearer_user()
+    assert user is not None  # token_required guarantees a user
     route = routes.import_gpx(
-        bearer_user().id,
+        user.id,
         upload.read(),
         name=request.form.get("name"),
         activity=request.form.get("activity"),

@@ -20,10 +20,12 @@ import functools
 import importlib.metadata
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pyexpat import ExpatError, ParserCreate
 from pyexpat import errors as expat_errors
+from typing import Any
 
 GPX10_NS = "http://www.topografix.com/GPX/1/0"
 GPX11_NS = "http://www.topografix.com/GPX/1/1"
@@ -129,7 +131,11 @@ def _lxml_version() -> str | None:
 def _require_safe_lxml() -> None:
     """Refuse to run beside lxml < 5: gpxpy prefers lxml, and older lxml resolves entities."""
     version = _lxml_version()
-    if version is not None and int(re.match(r"\d*", version).group() or 0) < 5:
+    if version is None:
+        return
+    major = re.match(r"\d*", version)
+    assert major is not None  # \d* matches every string, if only with an empty match
+    if int(major.group() or 0) < 5:
         raise RuntimeError(f"lxml {version} is installed; planner requires lxml >= 5 (or no lxml) to read GPX.")
 
 
@@ -174,7 +180,9 @@ def _check_prolog(data: bytes) -> None:
             pending += decoder.decode(chunk, final=offset >= len(data))
         except UnicodeDecodeError:
             raise _encoding_error(data, codec) or GpxError(_NOT_XML) from None
-        pending = pending[_PROLOG_SKIP.match(pending).end() :]
+        skipped = _PROLOG_SKIP.match(pending)
+        assert skipped is not None  # a starred group matches every string, if only with an empty match
+        pending = pending[skipped.end() :]
         if pending.startswith("<!") and not "<!--".startswith(pending[:4]):
             html = pending[:14].lower() == "<!doctype html"
             raise GpxError("This is an HTML page, not a GPX file." if html else _DECLARATION_REFUSED)
@@ -237,7 +245,8 @@ class _GpxReader:
         parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = self._refuse_declaration
         parser.StartElementHandler, parser.EndElementHandler = self._root, self._end
         self.max_points, self.point_no, self.waypoint_no = max_points, 0, 0
-        self.starts: dict[tuple[str | None, str], tuple[str, object]] = {}
+        self.starts: dict[tuple[str | None, str], tuple[str, Callable[[dict], None]]] = {}
+        self.ends: dict[str, Callable[[str], None]]
         self.ends = {"seg": self._end_segment, "rte": self._end_segment, "wpt": self._end_waypoint,
                      "pt_ele": self._end_point_ele, "pt_time": self._end_point_time}  # fmt: skip
         self.stack: list[str | None] = []  # role of each open element
@@ -245,7 +254,8 @@ class _GpxReader:
         self.labels: dict[str, str] = {}  # first non-empty doc/trk/rte name and desc
         self.segment: tuple[list, list, list, list] = ([], [], [], [])  # lats, lons, eles_m, times being read
         self.segments: dict[str, list[Segment]] = {"seg": [], "rte": []}
-        self.waypoint, self.waypoints = {}, []
+        self.waypoint: dict[str, Any] = {}  # Waypoint fields being read
+        self.waypoints: list[Waypoint] = []
 
     def _refuse_declaration(self, *_args) -> None:
         raise GpxError(_DECLARATION_REFUSED)
@@ -277,6 +287,8 @@ class _GpxReader:
 
     def _end(self, _name: str) -> None:
         role = self.stack.pop()
+        if role is None:  # an ignored element
+            return
         finish = self.ends.get(role)
         if finish is not None:
             finish(role)
@@ -349,6 +361,7 @@ class _GpxReader:
         if -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0:  # False for NaN too
             return lat, lon
         detail = _coordinate_problem(attrs, "lat", 90.0) or _coordinate_problem(attrs, "lon", 180.0)
+        assert detail is not None  # a lat or lon outside its range (or NaN) always has a problem to name
         raise self._error(kind, detail)
 
     def _elevation(self, text: str, kind: str) -> float | None:

@@ -66,6 +66,7 @@ def list_posts(kind: str, thread_id: int, user: User | None, page=1) -> dict:
     roots = roots[:PAGE_SIZE]
     children: dict[int, list[Post]] = {}
     for reply in _replies_under([root.id for root in roots]):
+        assert reply.parent_id is not None  # _replies_under reads only posts with a parent
         children.setdefault(reply.parent_id, []).append(reply)
     ordered: list[tuple[Post, int]] = []
     stack = [(root, 0) for root in reversed(roots)]

@@ -86,6 +86,7 @@ def validate_new(group_id: int, user: User | None, data: dict) -> dict:
 
 def create_event(group_id: int, user: User | None, data: dict) -> Event:
     """A new outing of a group; organisers and the owner only."""
+    user = access.require_user(user)
     columns = validate_new(group_id, user, data)
     event = Event(group_id=group_id, created_by_id=user.id, status="scheduled", **columns)
     db.session.add(event)
@@ -95,6 +96,7 @@ def create_event(group_id: int, user: User | None, data: dict) -> Event:
 
 def update_event(event_id: int, user: User | None, data: dict) -> Event:
     """Change an outing; raising the capacity moves people up from the waitlist, lowering it drops no one."""
+    user = access.require_user(user)
     event = access.staff_event(event_id, user)
     columns = _columns(parse(EventPatch, data), event.group, user, event)
     _check_times(columns.get("starts_at", event.starts_at), columns.get("ends_at", event.ends_at))

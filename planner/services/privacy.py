@@ -38,6 +38,7 @@ def add_zone(user: User | None, data: Mapping) -> dict:
     fields = parse(ZoneIn, data)
     lat, lon, radius_m, name = fields.lat, fields.lon, round(fields.radius_m), fields.name or ""
     count = db.session.scalar(select(func.count()).where(PrivacyZone.user_id == user.id))
+    assert count is not None  # COUNT(*) always returns one row
     if count >= MAX_ZONES:
         raise Conflict("too_many_zones", f"You can have at most {MAX_ZONES} privacy zones.", None)
     cut = privacy.draw_cut(lat, lon, radius_m)

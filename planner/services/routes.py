@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import shapely
 from flask import current_app
 from geoalchemy2.shape import to_shape
-from sqlalchemy import Float, case, func, select
+from sqlalchemy import ColumnElement, Float, case, func, select
 from sqlalchemy.orm import undefer
 
-from planner.errors import ServiceError, TooLarge
+from planner.errors import NotFound, ServiceError, TooLarge
 from planner.extensions import db
 from planner.geo import geometry, gpx, gpx_export, privacy
 from planner.geo.stats import compute_stats, elevation_profile
@@ -275,9 +277,15 @@ def route_dict(route: Route, viewer_id: int | None) -> dict:
         "moving_time_s": route.moving_time_s,
         "estimated_duration_s": route.estimated_duration_s,
     }
-    if is_cut_for(route, viewer_id):
-        out.update((field, route.public_stats[field]) for field in _PUBLIC_FIELDS)
+    public = _public_stats_for(route, viewer_id)
+    if public is not None:
+        out.update((field, public[field]) for field in _PUBLIC_FIELDS)
     return out
+
+
+def _public_stats_for(route: Route, viewer_id: int | None) -> dict | None:
+    """route.public_stats when viewer_id sees the cut route (is_cut_for), else None."""
+    return route.public_stats if is_cut_for(route, viewer_id) else None
 
 
 def _round(value: float | None) -> float | None:
@@ -287,7 +295,8 @@ def _round(value: float | None) -> float | None:
 
 def _has_elevation(route: Route, viewer_id: int | None) -> bool:
     """Whether the line viewer_id sees carries elevations from the file."""
-    return route.public_stats["has_elevation"] if is_cut_for(route, viewer_id) else route.has_elevation
+    public = _public_stats_for(route, viewer_id)
+    return public["has_elevation"] if public is not None else route.has_elevation
 
 
 def _line_column(route: Route, viewer_id: int | None, *, display: bool):
@@ -302,8 +311,17 @@ def route_geojson(route: Route, viewer_id: int | None) -> dict:
     as the third coordinate when the file had it)."""
     column = _line_column(route, viewer_id, display=False)
     geom = column if _has_elevation(route, viewer_id) else func.ST_Force2D(func.geometry(column))
-    text = db.session.scalar(select(func.ST_AsGeoJSON(geom, 7)).where(Route.id == route.id))
+    text = _visible_line_value(route, func.ST_AsGeoJSON(geom, 7))
     return {"type": "Feature", "id": route.id, "geometry": json.loads(text), "properties": route_dict(route, viewer_id)}
+
+
+def _visible_line_value(route: Route, expression: ColumnElement[Any]) -> Any:
+    """expression (on a line column of route) read from route's row; 404 when it is NULL: a line wholly inside
+    its owner's privacy zones is NULL for everyone else, who may not see the route (access.get_route)."""
+    value = db.session.scalar(select(expression).where(Route.id == route.id))
+    if value is None:
+        raise NotFound("not_found", "No such route.")
+    return value
 
 
 Coords = list[tuple[float, float, float | None]]
@@ -312,7 +330,7 @@ Coords = list[tuple[float, float, float | None]]
 def line_pieces(route: Route, viewer_id: int | None, *, display: bool = False) -> list[Coords]:
     """The line viewer_id sees as pieces of (lon, lat, ele_m|None); display=True gives the simplified line."""
     column = _line_column(route, viewer_id, display=display)
-    wkb = db.session.scalar(select(func.ST_AsBinary(column)).where(Route.id == route.id))
+    wkb = _visible_line_value(route, func.ST_AsBinary(column))
     geom = shapely.from_wkb(bytes(wkb))
     with_ele = _has_elevation(route, viewer_id)
     return [
@@ -332,10 +350,11 @@ def _segment(coords: Coords) -> gpx.Segment:
 
 def _waypoints_seen(route: Route, viewer_id: int | None) -> list[dict]:
     """The route's waypoints viewer_id sees."""
-    return route.public_stats["waypoints"] if is_cut_for(route, viewer_id) else route.waypoints
+    public = _public_stats_for(route, viewer_id)
+    return public["waypoints"] if public is not None else route.waypoints
 
 
-def route_gpx(route: Route, viewer_id: int | None, extra_waypoints: list[gpx.Waypoint] = ()) -> bytes:
+def route_gpx(route: Route, viewer_id: int | None, extra_waypoints: Sequence[gpx.Waypoint] = ()) -> bytes:
     """The route viewer_id sees as GPX 1.1: one track segment per visible piece, its waypoints and extra ones."""
     waypoints = [
         *(
@@ -353,7 +372,7 @@ def snap_pieces(route: Route, viewer_id: int | None) -> list[np.ndarray]:
     if visible_route(route, viewer_id) is None:
         return []
     column = func.ST_Force2D(func.geometry(_line_column(route, viewer_id, display=False)))
-    wkb = db.session.scalar(select(func.ST_AsBinary(column)).where(Route.id == route.id))
+    wkb = _visible_line_value(route, func.ST_AsBinary(column))
     return [shapely.get_coordinates(part) for part in shapely.get_parts(shapely.from_wkb(bytes(wkb)))]
 
 
@@ -376,7 +395,8 @@ def point_along(route: Route, fraction: float) -> tuple[float, float]:
 
 def profile_seen(route: Route, viewer_id: int | None) -> list:
     """The [distance_m, ele_m] elevation profile of the route as viewer_id sees it."""
-    return route.public_stats["profile"] if is_cut_for(route, viewer_id) else route.profile
+    public = _public_stats_for(route, viewer_id)
+    return public["profile"] if public is not None else route.profile
 
 
 def map_data(route: Route, viewer_id: int | None) -> dict:

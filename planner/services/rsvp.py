@@ -9,7 +9,7 @@ is already going (spots_left is then 0 until enough people cancel).
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, literal, select, tuple_
 
 from planner.errors import Conflict, NotFound, ServiceError
 from planner.extensions import db
@@ -59,9 +59,10 @@ def waitlist_position(rsvp: Rsvp) -> int | None:
         select(func.count()).where(
             Rsvp.event_id == rsvp.event_id,
             Rsvp.status == "waitlisted",
-            tuple_(Rsvp.queued_at, Rsvp.id) < tuple_(rsvp.queued_at, rsvp.id),
+            tuple_(Rsvp.queued_at, Rsvp.id) < tuple_(literal(rsvp.queued_at), literal(rsvp.id)),
         )
     )
+    assert ahead is not None  # COUNT(*) always returns one row
     return ahead + 1
 
 

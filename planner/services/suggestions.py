@@ -98,6 +98,8 @@ def fair_point_on(pieces: list[np.ndarray], homes: np.ndarray) -> dict:
         if best is None or found["worst_m"] < best["worst_m"]:
             best = found
         before_m += _length_m(line)
+    if best is None:
+        raise ValueError("fair_point_on needs at least one piece")
     return best
 
 

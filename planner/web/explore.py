@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 
@@ -99,7 +100,7 @@ def _map(place: dict | None, radius_km: float):
 
 def _page_url(args: Mapping[str, str], page: int) -> str:
     """This search's URL at another page."""
-    kept = {name: args[name] for name in FIELDS if args.get(name)}
+    kept: dict[str, Any] = {name: args[name] for name in FIELDS if args.get(name)}  # url_for's **values are Any
     return url_for("explore.explore", **kept, page=page)
 
 
@@ -107,8 +108,13 @@ def _page_url(args: Mapping[str, str], page: int) -> str:
 def explore():
     """Nearby outings, groups or routes beside a map; the query is in the URL."""
     args = request.args
-    kind = args.get("what") if args.get("what") in KINDS else "events"
-    place, others, results, has_next, error = None, [], [], False, None
+    what = args.get("what")
+    kind = what if what in KINDS else "events"
+    place: dict | None = None
+    others: list[dict] = []
+    results: list[dict] = []
+    has_next = False
+    error: ServiceError | None = None
     page, radius_km = 1, DEFAULT_RADIUS_KM
     try:
         query = parse_query(ExploreQuery, {name: args[name] for name in (*FIELDS, "page") if name in args})

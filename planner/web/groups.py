@@ -30,7 +30,8 @@ def login_page(view):
         if not current_user.is_authenticated:
             if request.method != "GET":
                 raise Unauthorized("unauthorized", "Log in first.")
-            return current_app.login_manager.unauthorized()
+            # Flask-Login's init_app sets app.login_manager at run time; Flask's stubs do not declare it.
+            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
         return view(*args, **kwargs)
 
     return wrapper
