@@ -16,7 +16,7 @@ else
   TEST_DB_URL = $(or $(TEST_DATABASE_URL),$(shell $(SETUP) db-url planner_test))
 endif
 
-.PHONY: run test bench setup db stop lint clean
+.PHONY: run test bench setup db stop lint clean reset
 
 setup:
 	@$(SETUP) system
@@ -47,6 +47,18 @@ bench: db
 	@$(SETUP) bench-tools
 	@test -d var/bench/lxml/lxml || $(PY) -m pip install --quiet --target var/bench/lxml 'lxml>=5'
 	@DATABASE_URL='$(APP_DB_URL)' $(PY) bench/run_all.py
+
+# Fresh demo data: drops and recreates the local cluster's planner database (never one named by DATABASE_URL),
+# then migrates and seeds it; the virtualenv and the assets stay.
+reset: db
+ifdef DATABASE_URL
+	@echo "make reset only resets the local cluster's database; unset DATABASE_URL to use it" >&2; exit 1
+else
+	@$(SETUP) db-drop planner
+	@$(SETUP) db-create planner
+	@DATABASE_URL='$(APP_DB_URL)' .venv/bin/flask --app planner db upgrade --directory migrations
+	@DATABASE_URL='$(APP_DB_URL)' .venv/bin/flask --app planner seed
+endif
 
 stop:
 	@$(SETUP) db-stop

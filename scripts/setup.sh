@@ -6,6 +6,7 @@
 #   scripts/setup.sh assets     copy Leaflet & co. from the installed XStatic packages into static/vendor/
 #   scripts/setup.sh db-start   init (once) and start the project-local cluster under var/pg
 #   scripts/setup.sh db-create NAME   create database NAME if missing (the migrations add postgis)
+#   scripts/setup.sh db-drop NAME     drop database NAME on the local cluster (make reset)
 #   scripts/setup.sh db-stop    stop the project-local cluster
 #   scripts/setup.sh db-url NAME      print the SQLAlchemy URL of database NAME on the local cluster
 set -euo pipefail
@@ -55,7 +56,8 @@ venv() {
   touch "$stamp"
 }
 
-assets() { "$VENV/bin/python" -m planner.assets "$ROOT/static" >/dev/null; }
+# Through main(), not "python -m": importing the planner package imports planner.assets first.
+assets() { "$VENV/bin/python" -c "import sys; from planner.assets import main; sys.exit(main(sys.argv[1:]))" "$ROOT/static" >/dev/null; }
 
 # postgres must be able to reach var/pg: give traverse (x) permission on ancestors that lack it.
 open_path_for_postgres() {
@@ -109,6 +111,10 @@ db_create() {
   fi
 }
 
+db_drop() {
+  psql -h "$(db_host)" -p "$PG_PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
+}
+
 db_url() { echo "postgresql+psycopg://postgres@/$1?host=$(db_host)&port=$PG_PORT"; }
 
 case "${1:-}" in
@@ -119,6 +125,7 @@ case "${1:-}" in
   db-start) db_start ;;
   db-stop) db_stop ;;
   db-create) db_create "$2" ;;
+  db-drop) db_drop "$2" ;;
   db-url) db_url "$2" ;;
-  *) echo "usage: $0 system|bench-tools|venv|assets|db-start|db-stop|db-create NAME|db-url NAME" >&2; exit 2 ;;
+  *) echo "usage: $0 system|bench-tools|venv|assets|db-start|db-stop|db-create NAME|db-drop NAME|db-url NAME" >&2; exit 2 ;;
 esac
