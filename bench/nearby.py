@@ -39,7 +39,7 @@ from _ratios import check, interleaved, p95, report  # noqa: E402
 from planner import config as planner_config  # noqa: E402
 from planner import create_app  # noqa: E402
 from planner.api.discovery import event_properties  # noqa: E402
-from planner.services import search  # noqa: E402
+from planner.services import reads, search  # noqa: E402
 
 RADIUS_KM = 50
 WITHIN_KM = 10
@@ -76,7 +76,7 @@ TARGETS = {  # label: (op, target)
 def raw_events_sql() -> str:
     """The app's nearby-events SQL (upcoming, no other filter) in psycopg's %(name)s style."""
     sql, _ = search.events_nearby_sql(search.EventFilters(starts_from=datetime.now(UTC)))
-    return search.driver_sql(sql)
+    return reads.driver_sql(sql)
 
 
 def raw_params(lat: float, lon: float, radius_m: float, starts_from: datetime) -> dict:

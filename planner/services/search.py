@@ -12,21 +12,11 @@ are prefiltered by the line's GiST index and ranked on the light display_line fi
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
-import psycopg
-from psycopg.rows import dict_row
-from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
-
-from planner.extensions import db
 from planner.schemas.discovery import BBox, EventFilterQuery
+from planner.services import reads
 
 HERE = "CAST(ST_SetSRID(ST_MakePoint(CAST(:lon AS float8), CAST(:lat AS float8)), 4326) AS geography)"
 HERE_GEOM = "ST_SetSRID(ST_MakePoint(CAST(:lon AS float8), CAST(:lat AS float8)), 4326)"
@@ -48,64 +38,6 @@ def _seen(alias: str, number: str) -> str:
         f"CASE WHEN {alias}.public_stats IS NULL THEN {alias}.{number} "
         f"ELSE CAST({alias}.public_stats ->> '{number}' AS float8) END"
     )
-
-
-@lru_cache(maxsize=128)
-def driver_sql(sql: str) -> str:
-    """sql with :name binds compiled once to psycopg's %(name)s style (one entry per filter combination)."""
-    return str(text(sql).compile(dialect=psycopg_dialect.dialect()))
-
-
-@contextmanager
-def _read_connection() -> Iterator[tuple[psycopg.Connection, Callable[[BaseException], None]]]:
-    """(psycopg connection, invalidate) for one read-only query.
-
-    A pooled connection in autocommit when the session is idle (no BEGIN/ROLLBACK round trips, nothing
-    left open in the session, no SQLAlchemy Connection to build); the session's own connection when the
-    session is already in a transaction or bound to an outside connection, so uncommitted rows are seen.
-    """
-    bind = db.engine  # an Engine, or the outside connection the session is joined to
-    session_idle = not db.session.registry.has() or not db.session().in_transaction()
-    if not (isinstance(bind, Engine) and session_idle):
-        connection = db.session.connection()
-        yield _driver(connection.connection.driver_connection), connection.invalidate
-        return
-    pooled = bind.raw_connection()
-    driver = _driver(pooled.driver_connection)
-    driver.autocommit = True
-    try:
-        yield driver, pooled.invalidate
-    finally:
-        if not driver.closed:
-            driver.autocommit = False
-        pooled.close()  # back to the pool (or away, when invalidated)
-
-
-def _driver(connection: object) -> psycopg.Connection:
-    """connection, checked to be the psycopg connection the engine is configured for."""
-    if not isinstance(connection, psycopg.Connection):
-        raise TypeError(f"planner's reads need psycopg 3, not {type(connection).__name__}")
-    return connection
-
-
-def _rows(sql: str, params: dict) -> list[dict]:
-    """Run a read straight through psycopg, rows as dicts.
-
-    These are the hot paths of discovery: skipping SQLAlchemy's per-statement and per-row work
-    (bound parameters only, as everywhere) measurably raises throughput.
-    """
-    # A lost server (a restart) is what SQLAlchemy makes of it for its own statements: the dead connection
-    # leaves the pool, and its OperationalError is raised, which the app answers with a 503, not a 500.
-    try:
-        with _read_connection() as (connection, invalidate):
-            try:
-                with connection.cursor(row_factory=dict_row) as cursor:
-                    return cursor.execute(driver_sql(sql), params).fetchall()
-            except psycopg.OperationalError as dropped:
-                invalidate(dropped)
-                raise
-    except psycopg.OperationalError as dropped:  # also from connecting, which raw_connection() leaves unwrapped
-        raise OperationalError(sql, params, dropped) from dropped
 
 
 @dataclass(frozen=True)
@@ -191,7 +123,7 @@ def groups_nearby(
         "limit": limit,
         "offset": offset,
     }
-    return _rows(sql, params)
+    return reads.rows(sql, params)
 
 
 def _cap_half_sizes(lat: str, metres: str) -> tuple[str, str]:
@@ -264,14 +196,14 @@ def events_nearby(
     """Scheduled events of public groups within radius_m, nearest first, with spots_left and distance_m."""
     sql, params = events_nearby_sql(filters)
     params.update(lat=lat, lon=lon, radius_m=radius_m, rank_k=offset + limit, limit=limit, offset=offset)
-    return _rows(sql, params)
+    return reads.rows(sql, params)
 
 
 def event_details(event_ids: list[int]) -> dict[int, dict]:
     """Group name and route length/ascent of the given events, by event id (for result lists)."""
     if not event_ids:
         return {}
-    rows = _rows(
+    rows = reads.rows(
         f"""
         SELECT e.id, g.name AS group_name, {_seen("rt", "length_m")} AS length_m, {_seen("rt", "ascent_m")} AS ascent_m
         FROM events e JOIN groups g ON g.id = e.group_id LEFT JOIN routes rt ON rt.id = e.route_id
@@ -385,7 +317,7 @@ def routes_nearby(
         "limit": limit,
         "offset": offset,
     }
-    return _rows(_routes_sql(extra_clauses), params)
+    return reads.rows(_routes_sql(extra_clauses), params)
 
 
 def _central_angle(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -451,7 +383,7 @@ def cell_size_deg(box: BBox, zoom: int | None) -> float:
 def events_in_bbox(box: BBox, filters: EventFilters, zoom: int | None = None) -> dict:
     """Events in a viewport: {"clustered": False, "events": [...]} up to MAX_PLAIN_FEATURES, else grid clusters."""
     where, params = _bbox_where(box, filters)
-    rows = _rows(
+    rows = reads.rows(
         f"""
         SELECT e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity,
                ST_Y(e.start::geometry) AS lat, ST_X(e.start::geometry) AS lon,
@@ -462,7 +394,7 @@ def events_in_bbox(box: BBox, filters: EventFilters, zoom: int | None = None) ->
     )
     if len(rows) <= MAX_PLAIN_FEATURES:
         return {"clustered": False, "events": sorted(rows, key=lambda e: (e["starts_at"], e["id"]))}
-    cells = _rows(
+    cells = reads.rows(
         f"""
         SELECT count(*) AS count, avg(s.lat) AS lat, avg(s.lon) AS lon
         FROM (SELECT ST_Y(e.start::geometry) AS lat, ST_X(e.start::geometry) AS lon

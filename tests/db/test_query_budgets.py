@@ -16,7 +16,7 @@ from werkzeug.security import generate_password_hash
 
 from planner.extensions import db
 from planner.models import Event, Group, MeetingPoint, Membership, Post, Rsvp, User
-from planner.services import accounts, privacy, routes, search
+from planner.services import accounts, privacy, reads, routes, search
 from tests.community.conftest import north_line_gpx
 from tests.factories import PASSWORD, point
 from tests.web.helpers import submit
@@ -30,7 +30,7 @@ SIZES = (1, 50)
 
 class Counter:
     """Counts the SQL statements sent on a connection while active, and the discovery reads that
-    search._rows sends straight through the psycopg cursor (which SQLAlchemy's events do not see)."""
+    reads.rows sends straight through the psycopg cursor (which SQLAlchemy's events do not see)."""
 
     # The test joins every session into one outer transaction through savepoints; a request outside
     # a test opens a plain transaction instead, so the savepoint statements are not the app's.
@@ -43,7 +43,7 @@ class Counter:
     def counting(self, conn, monkeypatch):
         """Record every statement conn executes inside the block."""
         self.statements = []
-        driver_rows = search._rows
+        driver_rows = reads.rows
 
         def hook(_conn, _cursor, statement, _params, _context, _many):
             if not statement.startswith(self.NOT_THE_APPS):
@@ -54,12 +54,12 @@ class Counter:
             return driver_rows(sql, params)
 
         event.listen(conn, "before_cursor_execute", hook)
-        monkeypatch.setattr(search, "_rows", rows)
+        monkeypatch.setattr(reads, "rows", rows)
         try:
             yield self
         finally:
             event.remove(conn, "before_cursor_execute", hook)
-            monkeypatch.setattr(search, "_rows", driver_rows)
+            monkeypatch.setattr(reads, "rows", driver_rows)
 
 
 def _people(n: int, tag: str) -> list[User]:

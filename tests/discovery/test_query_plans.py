@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from planner.extensions import db
 from planner.schemas.discovery import BBox
-from planner.services import search
+from planner.services import reads, search
 from planner.services.search import EventFilters
 from tests import factories as f
 
@@ -50,21 +50,21 @@ def big_tables(ctx):
 
 
 def _plans_of(monkeypatch, call) -> list[str]:
-    """EXPLAIN output of every query that call() sends through search._rows."""
+    """EXPLAIN output of every query that call() sends through reads.rows."""
     sent = []
-    run = search._rows
+    run = reads.rows
 
     def recording(sql, params):
-        """search._rows, remembering what it was asked to run."""
+        """reads.rows, remembering what it was asked to run."""
         sent.append((sql, params))
         return run(sql, params)
 
-    monkeypatch.setattr(search, "_rows", recording)
+    monkeypatch.setattr(reads, "rows", recording)
     call()
     assert sent
     driver = db.session.connection().connection.driver_connection
     return [
-        "\n".join(row[0] for row in driver.execute("EXPLAIN " + search.driver_sql(sql), params)) for sql, params in sent
+        "\n".join(row[0] for row in driver.execute("EXPLAIN " + reads.driver_sql(sql), params)) for sql, params in sent
     ]
 
 
