@@ -90,6 +90,29 @@ def zoned_route(owner):
     return route
 
 
+def post_outing(owner, route_id: int):
+    """(group id, the POST response): the owner's new group near HOME and an outing on route_id in it."""
+    group_id = owner.client.post(
+        "/api/v1/groups",
+        headers=owner.auth,
+        json={"name": "Walkers", "interest": "hiking", "lat": HOME[0], "lon": HOME[1] + 0.05},
+    ).get_json()["id"]
+    starts = datetime.now(UTC) + timedelta(days=3)
+    response = owner.client.post(
+        f"/api/v1/groups/{group_id}/events",
+        headers=owner.auth,
+        json={
+            "title": "Evening walk",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=3)).isoformat(),
+            "capacity": 10,
+            "activity": "hiking",
+            "route_id": route_id,
+        },
+    )
+    return group_id, response
+
+
 def assert_far(points, what: str):
     points = list(points)
     assert points, f"{what}: nothing to check"
@@ -230,24 +253,7 @@ class TestOthersSeeTheCutRoute:
     def test_an_outing_on_the_route_starts_where_others_can_see_and_shows_the_cut_route(
         self, zoned_route, owner, client, ctx
     ):
-        group_id = owner.client.post(
-            "/api/v1/groups",
-            headers=owner.auth,
-            json={"name": "Walkers", "interest": "hiking", "lat": HOME[0], "lon": HOME[1] + 0.05},
-        ).get_json()["id"]
-        starts = datetime.now(UTC) + timedelta(days=3)
-        response = owner.client.post(
-            f"/api/v1/groups/{group_id}/events",
-            headers=owner.auth,
-            json={
-                "title": "Evening walk",
-                "starts_at": starts.isoformat(),
-                "ends_at": (starts + timedelta(hours=3)).isoformat(),
-                "capacity": 10,
-                "activity": "hiking",
-                "route_id": zoned_route["id"],
-            },
-        )
+        group_id, response = post_outing(owner, zoned_route["id"])
         assert response.status_code == 201, response.get_json()
         event = client.get(f"/api/v1/events/{response.get_json()['id']}").get_json()
         assert_far(
@@ -301,24 +307,8 @@ class TestTheOwnerSeesEverything:
         assert "privacy zones" in html
 
     def test_the_outing_pages_gpx_is_whole_for_the_owner_and_cut_for_a_member(self, zoned_route, owner, app):
-        group_id = owner.client.post(
-            "/api/v1/groups",
-            headers=owner.auth,
-            json={"name": "Walkers", "interest": "hiking", "lat": HOME[0], "lon": HOME[1] + 0.05},
-        ).get_json()["id"]
-        starts = datetime.now(UTC) + timedelta(days=3)
-        event_id = owner.client.post(
-            f"/api/v1/groups/{group_id}/events",
-            headers=owner.auth,
-            json={
-                "title": "Evening walk",
-                "starts_at": starts.isoformat(),
-                "ends_at": (starts + timedelta(hours=3)).isoformat(),
-                "capacity": 10,
-                "activity": "hiking",
-                "route_id": zoned_route["id"],
-            },
-        ).get_json()["id"]
+        group_id, response = post_outing(owner, zoned_route["id"])
+        event_id = response.get_json()["id"]
         member = Person(app.test_client(), "member")  # its own client: its own session cookie
         assert member.client.post(f"/api/v1/groups/{group_id}/join", headers=member.auth).status_code < 300
         for person in (owner, member):
