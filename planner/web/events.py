@@ -7,12 +7,10 @@ from flask_login import current_user
 
 from planner.downloads import attachment
 from planner.errors import ServiceError
-from planner.geo import maps
-from planner.geo.profile import elevation_svg
 from planner.services import access, calendar, discussion, events, meeting_points, routes, rsvp, suggestions
 from planner.web.community_forms import ActionForm, EventForm, MeetingPointForm, PostForm, RsvpForm
 from planner.web.groups import form_error, login_page, me
-from planner.web.maps import embed, tile_options
+from planner.web.route_views import outing_map
 
 bp = Blueprint("events", __name__)
 EVENT_FIELDS = (
@@ -89,32 +87,12 @@ def edit(event_id: int):
     ), 400 if form.errors else 200
 
 
-def _event_map(event: dict, route):
-    """(map parts, folium variable name, profile SVG): the route as the viewer sees it with numbered meeting
-    points, or the start."""
-    points = event["meeting_points"]
-    viewer_id = me().id if me() else None
-    route = access.visible_route(route, viewer_id)
-    if route is not None:
-        data = routes.map_data(route, viewer_id)
-        m = maps.route_map(
-            data["lines"],
-            km_marks=data["km_marks"],
-            waypoints=data["waypoints"],
-            meeting_points=points,
-            **tile_options(),
-        )
-        return embed(m), m.get_name(), elevation_svg(data["profile"])
-    m = maps.point_map(event["lat"], event["lon"], label=event["title"], zoom=13, **tile_options())
-    return embed(m), m.get_name(), ""
-
-
 @bp.get("/events/<int:event_id>")
 def show(event_id: int):
     """The outing: map, stats, profile, RSVP, who is going, meeting points and the thread."""
     event_row = access.visible_event(event_id, me())
     event = events.event_dict(event_row, me())
-    event_map, map_name, profile_svg = _event_map(event, event_row.route)
+    event_map, map_name, profile_svg = outing_map(event, event_row.route, me())
     viewer = access.viewer(me())
     is_member, is_staff = viewer.is_member(event_row.group_id), viewer.is_staff(event_row.group_id)
     rsvp_form = RsvpForm()

@@ -10,12 +10,12 @@ from flask_login import current_user, login_required
 from planner.downloads import attachment
 from planner.errors import ServiceError
 from planner.geo import maps
-from planner.geo.profile import elevation_svg
 from planner.services import access, privacy, routes
 from planner.web.community_forms import ActionForm
 from planner.web.forms import PrivacyZoneForm, RouteUploadForm
 from planner.web.groups import form_error, login_page, me
 from planner.web.maps import embed, tile_options
+from planner.web.route_views import route_page_map
 
 bp = Blueprint("routes", __name__)
 
@@ -54,9 +54,7 @@ def show(route_id: int):
     """A route's map, stats, elevation profile and downloads."""
     route = access.get_route(route_id, _viewer_id())
     data = routes.map_data(route, _viewer_id())
-    route_map = embed(
-        maps.route_map(data["lines"], km_marks=data["km_marks"], waypoints=data["waypoints"], **tile_options())
-    )
+    route_map, profile_svg = route_page_map(data)
     return render_template(
         "routes/show.html",
         route=routes.route_dict(route, _viewer_id()),
@@ -64,7 +62,7 @@ def show(route_id: int):
         cut_for_viewer=access.is_cut_for(route, _viewer_id()),
         cut_for_others=route.public_stats is not None,
         route_map=route_map,
-        profile_svg=elevation_svg(data["profile"]),
+        profile_svg=profile_svg,
         waypoints=data["waypoints"],
     )
 
