@@ -127,9 +127,22 @@ def _listen(page, watch: Watch) -> None:
     page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
 
 
+SCREENSHOT_SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+
+
+def _screenshots(page, stem) -> None:
+    """Save the page as a phone and as a desktop sees it: stem-phone.png and stem-desktop.png."""
+    for label, size in SCREENSHOT_SIZES.items():
+        try:
+            page.set_viewport_size(size)
+            page.screenshot(path=f"{stem}-{label}.png", full_page=True)
+        except Exception as error:  # a broken page must not hide the test's own failure
+            print(f"{label} screenshot failed: {error}")
+
+
 @pytest.fixture
 def open_context(request, browser, live_app) -> Iterator[Callable]:
-    """A factory of guarded (context, page, watch), closed after the test; failing tests save screenshots."""
+    """A factory of guarded (context, page, watch), closed after the test; failing tests save phone and desktop screenshots."""
     opened = []
 
     def factory(**options):
@@ -149,8 +162,5 @@ def open_context(request, browser, live_app) -> Iterator[Callable]:
         if failed and not page.is_closed():
             ARTIFACTS.mkdir(exist_ok=True)
             name = re.sub(r"[^\w.-]", "_", request.node.name) + (f"-{number}" if number else "")
-            try:
-                page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-            except Exception as error:  # a broken page must not hide the test's own failure
-                print(f"screenshot failed: {error}")
+            _screenshots(page, ARTIFACTS / name)
         context.close()
