@@ -4,17 +4,15 @@ controls are at least 44 px tall; at desktop width the menu is one row."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
 
-from planner.extensions import db
-from planner.models import Event, Group, Post, Route
-from planner.services import seed
+from tests.browser import demo_site
+from tests.browser.demo_site import log_in
+
+site = demo_site.site  # the fixture
 
 pytestmark = pytest.mark.browser
-OWNER = f"{seed.GROUPS[0].owner}@demo.planner.example"
 PHONE_WIDTHS = (360, 390, 430)
 MIN_TARGET_PX = 44
 # What a page is wider than the window by, and the elements sticking out furthest (to tell why).
@@ -44,58 +42,6 @@ SMALL_CONTROLS = """(minimum) => {
   }
   return small;
 }"""
-
-
-@dataclass(frozen=True)
-class Site:
-    """Paths of the demo data's pages, as the owner of the first demo group sees them and as anyone does."""
-
-    public: tuple[str, ...]
-    owner_only: tuple[str, ...]
-
-
-@pytest.fixture(scope="module")
-def site(live_app) -> Site:
-    """The demo data (as `flask seed` makes it) and the paths of every kind of page."""
-    with live_app.app.app_context():
-        seed.run()
-        group = db.session.scalar(select(Group).where(Group.name == seed.GROUPS[0].name))
-        event = db.session.scalar(select(Event).where(Event.group_id == group.id))
-        route = db.session.get(Route, event.route_id)
-        post = db.session.scalar(select(Post).where(Post.group_id == group.id).limit(1))
-        public = (
-            "/",
-            "/explore",
-            f"/explore?lat={seed.GROUPS[0].lat}&lon={seed.GROUPS[0].lon}&radius_km=50",
-            "/groups",
-            f"/groups/{group.id}",
-            f"/events/{event.id}",
-            f"/routes/{route.id}",
-            "/developers",
-            "/events/999999",
-        )
-        owner_only = (
-            "/groups/new",
-            f"/groups/{group.id}/edit",
-            f"/groups/{group.id}/members",
-            f"/groups/{group.id}/events/new",
-            f"/events/{event.id}/edit",
-            "/routes/new",
-            "/routes/mine",
-            "/me/privacy",
-            "/me/home-area",
-            *([f"/posts/{post.id}/edit"] if post else []),
-        )
-        return Site(public=public, owner_only=owner_only)
-
-
-def log_in(page, base: str) -> None:
-    """Log in as the first demo group's owner."""
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", OWNER)
-    page.fill("input[name=password]", seed.DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
 
 
 def _walk(page, base: str, paths, width: int) -> tuple[list[str], list[str]]:
