@@ -47,21 +47,23 @@ def near_you(
     user: User | None,
     *,
     radius_km: float = DEFAULT_RADIUS_KM,
-    limit: int = 8,
+    popular_limit: int = 10,
+    soonest_limit: int = 20,
     now: datetime | None = None,
 ) -> dict[str, list[dict]]:
     """{"popular": highest score first (see the module docstring), "soonest": soonest first} in one query."""
     sql = f"""
-        (SELECT 'popular' AS list, p.* FROM ({_SCORED}) p ORDER BY p.score DESC, p.id LIMIT :limit)
+        (SELECT 'popular' AS list, p.* FROM ({_SCORED}) p ORDER BY p.score DESC, p.id LIMIT :popular_limit)
         UNION ALL
-        (SELECT 'soonest' AS list, q.* FROM ({_SCORED}) q ORDER BY q.starts_at, q.id LIMIT :limit)"""
+        (SELECT 'soonest' AS list, q.* FROM ({_SCORED}) q ORDER BY q.starts_at, q.id LIMIT :soonest_limit)"""
     params = {
         "lat": lat,
         "lon": lon,
         "radius_m": radius_km * 1000.0,
         "now": now or now_utc(),
         "member_groups": _member_groups(user),
-        "limit": limit,
+        "popular_limit": popular_limit,
+        "soonest_limit": soonest_limit,
     }
     lists: dict[str, list[dict]] = {"popular": [], "soonest": []}
     for row in reads.rows(sql, params):

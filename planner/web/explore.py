@@ -23,6 +23,7 @@ from planner.schemas.discovery import DEFAULT_RADIUS_KM, ExploreQuery
 from planner.services import search
 from planner.services.geocode import geocode
 from planner.times import local_text
+from planner.web.main import remember_place
 from planner.web.maps import embed, tile_options
 
 bp = Blueprint("explore", __name__)
@@ -121,6 +122,7 @@ def explore():
         page, radius_km = query.page, query.radius_km
         place, others = _place(args, query)
         if place is not None:
+            remember_place(place["name"], place["lat"], place["lon"], place["source"])
             results, has_next = _results(kind, query, place)
     except ServiceError as refused:
         page, error = 1, refused
