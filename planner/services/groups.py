@@ -187,17 +187,3 @@ def members(group_id: int, viewer: User | None) -> dict:
         "active": [p for p in people if p["status"] == "active"],
         "pending": [p for p in people if p["status"] == "pending"] if staff else [],
     }
-
-
-def list_groups(user: User | None, limit: int = 100) -> list[dict]:
-    """Public groups plus the private groups user belongs to, newest first, for the groups page."""
-    viewer = access.viewer(user)
-    mine = [group_id for group_id in viewer.memberships if viewer.is_member(group_id)]
-    groups = db.session.scalars(
-        select(Group)
-        .where((Group.visibility == "public") | Group.id.in_(mine))
-        .order_by(Group.created_at.desc(), Group.id.desc())
-        .limit(limit)
-    ).all()
-    counts = member_counts([g.id for g in groups])
-    return [group_dict(g, user, counts.get(g.id, 0)) for g in groups]

@@ -404,3 +404,20 @@ def events_in_bbox(box: BBox, filters: EventFilters, zoom: int | None = None) ->
         {**params, "cell_deg": cell_size_deg(box, zoom)},
     )
     return {"clustered": True, "clusters": cells}
+
+
+def groups_list(member_group_ids: list[int], limit: int = 100) -> list[dict]:
+    """Public groups and the given (the viewer's) ones, newest first: place, active member_count, next outing."""
+    return reads.rows(
+        """
+        SELECT g.id, g.name, g.interest, g.visibility, ST_Y(g.home::geometry) AS lat, ST_X(g.home::geometry) AS lon,
+               (SELECT count(*) FROM memberships m WHERE m.group_id = g.id AND m.status = 'active') AS member_count,
+               n.id AS next_id, n.title AS next_title, n.starts_at AS next_starts_at, n.timezone AS next_timezone
+        FROM groups g
+        LEFT JOIN LATERAL (SELECT e.id, e.title, e.starts_at, e.timezone FROM events e
+                           WHERE e.group_id = g.id AND e.status = 'scheduled' AND e.starts_at > now()
+                           ORDER BY e.starts_at, e.id LIMIT 1) n ON true
+        WHERE g.visibility = 'public' OR g.id = ANY(:mine)
+        ORDER BY g.created_at DESC, g.id DESC LIMIT :limit""",
+        {"mine": list(member_group_ids), "limit": limit},
+    )

@@ -136,3 +136,25 @@ class TestPayloads:
         inspector = Inspector(context, page, watch, live_app.base)
         text = inspector.check("/?lat=31.23&lon=121.47", shown=(PAYLOADS[0], *PAYLOADS[:9]), min_overlays=20)
         assert page.locator(".popular li").count() == 10 and PAYLOADS[0] in text
+
+
+class TestGroupsList:
+    def test_each_group_shows_its_place_members_and_next_outing_beside_a_map(self, open_context, live_app, world):
+        context, page, watch = open_context(viewport={"width": 390, "height": 844})
+        page.goto(f"{live_app.base}/groups")
+        card = page.locator(".card", has_text="West Lake walkers")
+        assert "Hangzhou, CN" in card.locator(".place").inner_text()
+        assert "1 member" in card.inner_text()
+        # the soonest of its outings, in the outing's zone (Asia/Shanghai)
+        assert card.locator(".next-outing a").inner_text() == world.near_full
+        assert card.locator(".next-outing time").inner_text().endswith(" CST")
+        assert "Cape Town, ZA" in page.locator(".card", has_text="Table Mountain club").inner_text()
+        assert page.locator("section.map").get_attribute("aria-describedby") == "groups-list"
+        assert page.evaluate(NO_SCROLL)
+        page.screenshot(path="/tmp/groups-phone.png", full_page=True)
+        assert watch.problems() == []
+
+    def test_group_names_and_titles_run_nothing_in_the_list_and_on_the_map(self, open_context, live_app, world):
+        context, page, watch = open_context()
+        inspector = Inspector(context, page, watch, live_app.base)
+        inspector.check("/groups", shown=(PAYLOADS[0], "Table Mountain club"), min_overlays=6)
