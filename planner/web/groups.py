@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from planner.errors import ServiceError, Unauthorized
 from planner.geo import maps
 from planner.services import access, discussion, events, groups, suggestions
+from planner.web import group_list
 from planner.web.community_forms import ActionForm, GroupForm, HomeAreaForm, PostForm, RoleForm
 from planner.web.maps import embed, tile_options
 
@@ -55,8 +56,8 @@ def thread_url(post_id: int) -> str:
 
 @bp.get("/groups")
 def index():
-    """Public groups and the private groups you belong to."""
-    return render_template("groups/index.html", groups=groups.list_groups(me()))
+    """Public groups and the private groups you belong to, with place, members and next outing, and a map."""
+    return group_list.render_index(me())
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
