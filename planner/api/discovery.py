@@ -1,10 +1,13 @@
-"""Discovery: GET /groups/nearby, /events/nearby, /routes/nearby and /events?bbox= (GeoJSON FeatureCollections)."""
+"""Discovery: GET /groups/nearby, /events/nearby, /routes/nearby, /events?bbox= and /places (GeoJSON
+FeatureCollections), and /timezone."""
 
 from __future__ import annotations
 
 from flask import jsonify
+from flask_login import current_user
 
 from planner.api import bp
+from planner.api.auth import bearer_user
 from planner.api.body import query
 from planner.api.openapi import op
 from planner.schemas.discovery import (
@@ -13,12 +16,16 @@ from planner.schemas.discovery import (
     EventsNearbyQuery,
     GroupCollection,
     GroupsNearbyQuery,
+    PlaceCollection,
+    PlacesQuery,
     RouteCollection,
     RoutesNearbyQuery,
+    TimezoneOut,
+    TimezoneQuery,
     ViewportCollection,
 )
-from planner.services import search
-from planner.times import iso_utc
+from planner.services import places, search
+from planner.times import iso_utc, timezone_at
 
 _BBOX_DESCRIPTION = (
     f"Events in a map viewport, bbox=minlon,minlat,maxlon,maxlat (minlon > maxlon crosses the antimeridian). "
@@ -27,6 +34,12 @@ _BBOX_DESCRIPTION = (
     f"{search.CELL_PX} px at `zoom` (or bbox width / {search.MAX_CELLS_ACROSS} without it, and never more than "
     f"{search.MAX_CELLS_ACROSS} cells across), each answered as a Point feature at the mean position of its events "
     f"with properties {{cluster: true, count}}; the collection then has clustered: true and the total count."
+)
+_PLACES_DESCRIPTION = (
+    "The app's own named places the caller (a bearer token, or the page's signed-in session) may see (meeting points, GPX waypoints, routes at their start, groups "
+    "at their home; names containing q, exact names first, then nearest to lat/lon when given) with source "
+    "planner, then cities (the configured geocoder, else the offline gazetteer: names and alternate names "
+    "starting with q, most populous first) with their country."
 )
 _ROUTES_DESCRIPTION = (
     "Matched by the whole line, not its start; each feature's geometry is the route's start point. "
@@ -57,6 +70,17 @@ OPENAPI = {
             description=_ROUTES_DESCRIPTION,
         )
     },
+    "/places": {
+        "get": op(
+            "Search places by name: the app's own places and cities",
+            200,
+            400,
+            query=PlacesQuery,
+            out=PlaceCollection,
+            description=_PLACES_DESCRIPTION,
+        )
+    },
+    "/timezone": {"get": op("The IANA time zone at a point", 200, 400, query=TimezoneQuery, out=TimezoneOut)},
     "/events": {
         "get": op(
             "Events in a map viewport (plain or grid-clustered)",
@@ -170,3 +194,25 @@ def events_in_bbox():
         return jsonify(_collection(features, clustered=False, count=len(features)))
     features = [_feature(c["lon"], c["lat"], {"cluster": True, "count": c["count"]}) for c in result["clusters"]]
     return jsonify(_collection(features, clustered=True, count=sum(c["count"] for c in result["clusters"])))
+
+
+@bp.get("/places")
+def search_places():
+    """Own places the caller may see, then cities, whose names match q."""
+    q = query(PlacesQuery)
+    caller = bearer_user() or (current_user if current_user.is_authenticated else None)
+    found = places.search(q.q, caller, q.lat, q.lon, q.limit)
+    features = []
+    for place in found:
+        props = {"name": place.name, "kind": place.kind, "source": place.source}
+        if place.country:
+            props["country"] = place.country
+        features.append(_feature(place.lon, place.lat, props))
+    return jsonify(_collection(features))
+
+
+@bp.get("/timezone")
+def timezone():
+    """The IANA time zone at lat/lon."""
+    q = query(TimezoneQuery)
+    return jsonify({"timezone": timezone_at(q.lat, q.lon)})

@@ -4,8 +4,22 @@ from planner.models.discussion import Post
 from planner.models.event import Event, Rsvp
 from planner.models.group import Group, Membership
 from planner.models.meeting_point import MeetingPoint
+from planner.models.place import GazetteerName, GazetteerPlace
 from planner.models.privacy import PrivacyZone
 from planner.models.route import Route
 from planner.models.user import ApiToken, User
 
-__all__ = ["ApiToken", "Event", "Group", "MeetingPoint", "Membership", "Post", "PrivacyZone", "Route", "Rsvp", "User"]
+__all__ = [
+    "ApiToken",
+    "Event",
+    "GazetteerName",
+    "GazetteerPlace",
+    "Group",
+    "MeetingPoint",
+    "Membership",
+    "Post",
+    "PrivacyZone",
+    "Route",
+    "Rsvp",
+    "User",
+]

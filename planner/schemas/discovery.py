@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, PlainValidator, WithJsonSchema, model_validator
 
@@ -249,3 +249,43 @@ class ExploreQuery(EventFilterQuery):
         """lat and lon together or not at all."""
         both_or_neither(self.lat, self.lon)
         return self
+
+
+class PlacesQuery(Query):
+    """GET /places: a name to look for, and optionally a point to rank the app's own places by nearness."""
+
+    q: str = Field(min_length=1, max_length=200, description="a place name or the start of one")
+    lat: Lat | None = None
+    lon: Lon | None = None
+    limit: int = Field(10, ge=1, le=50, description="at most this many own places and this many cities")
+
+    @model_validator(mode="after")
+    def _clean(self) -> PlacesQuery:
+        """q not blank; lat and lon together."""
+        self.q = self.q.strip()
+        if not self.q:
+            raise fail("invalid_parameter", "'q' must not be blank.", "q")
+        both_or_neither(self.lat, self.lon)
+        return self
+
+
+class PlaceFeature(BaseModel):
+    """Properties of a place search answer."""
+
+    name: str
+    kind: Literal["city", "meeting_point", "waypoint", "route", "group"]
+    source: Literal["planner", "gazetteer", "geocoder"] = Field(description="planner: one of the app's own places")
+    country: str | None = Field(None, description="ISO 3166 country code (cities)")
+
+
+PlaceCollection = FeatureCollection[PlaceFeature]
+
+
+class TimezoneQuery(Near):
+    """GET /timezone."""
+
+
+class TimezoneOut(BaseModel):
+    """The IANA time zone at a point ("UTC" at sea)."""
+
+    timezone: str

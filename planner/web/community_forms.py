@@ -14,8 +14,37 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from planner.models.event import DIFFICULTIES
 from planner.models.group import INTERESTS, VISIBILITIES
 from planner.models.route import ACTIVITIES
+from planner.times import zone_names
+
+# Offered first in the time zone select; every other IANA zone follows, A to Z.
+COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Zurich",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def zone_choices() -> dict[str, list[tuple[str, str]]]:
+    """The time zone select's options: automatic, the common zones, then every zone (optgroups)."""
+    common = [zone for zone in COMMON_ZONES if zone in zone_names()]
+    return {
+        "": [("", "Automatic: the zone at the start point")],
+        "Common": [(zone, zone.replace("_", " ")) for zone in common],
+        "All time zones": [(zone, zone.replace("_", " ")) for zone in sorted(zone_names()) if zone not in common],
+    }
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -45,7 +74,7 @@ class EventForm(FlaskForm):
     description = TextAreaField("Description", validators=[Length(max=10_000)])
     starts_at = DateTimeLocalField("Starts (local time)", format=LOCAL_FORMATS, validators=[DataRequired()])
     ends_at = DateTimeLocalField("Ends (local time)", format=LOCAL_FORMATS, validators=[DataRequired()])
-    timezone = StringField("Timezone (blank: the one at the start point)", validators=[Length(max=64)])
+    timezone = SelectField("Time zone", choices=zone_choices)
     capacity = IntegerField("Capacity", validators=[DataRequired(), NumberRange(min=1, max=10_000)])
     activity = SelectField("Activity", choices=_choices(ACTIVITIES))
     difficulty = SelectField("Difficulty", choices=[("", "—"), *_choices(DIFFICULTIES)])
@@ -62,7 +91,7 @@ class RsvpForm(FlaskForm):
 
 
 class MeetingPointForm(FlaskForm):
-    """Add a meeting point: click the map (fills lat/lon), type coordinates, or give a place name."""
+    """Add a meeting point: click the map or search a place (fills lat/lon), type coordinates, or give a place name."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     lat = StringField("Latitude")

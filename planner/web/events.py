@@ -10,6 +10,7 @@ from planner.errors import ServiceError
 from planner.services import access, calendar, discussion, events, meeting_points, routes, rsvp, suggestions
 from planner.web.community_forms import ActionForm, EventForm, MeetingPointForm, PostForm, RsvpForm
 from planner.web.groups import form_error, login_page, me
+from planner.web.maps import tile_options
 from planner.web.route_views import outing_map
 
 bp = Blueprint("events", __name__)
@@ -64,7 +65,7 @@ def create(group_id: int):
         else:
             return redirect(url_for("events.show", event_id=event.id))
     return render_template(
-        "events/form.html", form=form, event=None, group_name=group.name
+        "events/form.html", form=form, event=None, group_name=group.name, picker_tiles=tile_options()["tiles"]
     ), 400 if form.errors else 200
 
 
@@ -83,7 +84,7 @@ def edit(event_id: int):
         else:
             return redirect(url_for("events.show", event_id=event_id))
     return render_template(
-        "events/form.html", form=form, event=event, group_name=event.group.name
+        "events/form.html", form=form, event=event, group_name=event.group.name, picker_tiles=tile_options()["tiles"]
     ), 400 if form.errors else 200
 
 

@@ -74,7 +74,9 @@ def create():
             form_error(form, error)
         else:
             return redirect(url_for("groups.show", group_id=group.id))
-    return render_template("groups/form.html", form=form, group=None), 400 if form.errors else 200
+    return render_template(
+        "groups/form.html", form=form, group=None, picker_tiles=tile_options()["tiles"]
+    ), 400 if form.errors else 200
 
 
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
@@ -95,7 +97,9 @@ def edit(group_id: int):
             form_error(form, error)
         else:
             return redirect(url_for("groups.show", group_id=group_id))
-    return render_template("groups/form.html", form=form, group=current), 400 if form.errors else 200
+    return render_template(
+        "groups/form.html", form=form, group=current, picker_tiles=tile_options()["tiles"]
+    ), 400 if form.errors else 200
 
 
 @bp.get("/groups/<int:group_id>")
@@ -222,5 +226,9 @@ def home_area():
             flash("Thanks: your home area is stored to about 1 km and never shown.", "success")
             return redirect(url_for("groups.home_area"))
     return render_template(
-        "groups/home_area.html", form=form, action_form=ActionForm(), sharing=current_user.share_home_area
+        "groups/home_area.html",
+        form=form,
+        action_form=ActionForm(),
+        sharing=current_user.share_home_area,
+        picker_tiles=tile_options()["tiles"],
     ), 400 if form.errors else 200

@@ -93,7 +93,7 @@ class TestEventPage:
         assert "11.1 km" in html and "<svg" in html
         assert "Who is going" not in html  # not a member yet
         assert "Suggested places" not in html
-        assert "pick_point.js" not in html
+        assert "place_picker.js" not in html
 
     def test_members_see_who_is_going_and_organisers_get_the_map_form(self, client, cast, route):
         event = factories.event(cast.group, route_id=route.id)
@@ -103,7 +103,7 @@ class TestEventPage:
         html = client.get(f"/events/{event.id}").get_data(as_text=True)
         assert "Who is going" in html and "Mia" in html
         assert "1 meeting here" in html and "Suggested places" in html
-        assert 'src="/static/js/pick_point.js" defer' in html
+        assert 'src="/static/js/place_picker.js" defer' in html
         map_name = re.search(r'data-map-target="([^"]+)"', html).group(1)
         assert re.search(rf"var {map_name} = L\.map", html)
 

@@ -366,7 +366,7 @@ class TestPrivacyPage:
     def test_add_a_zone_see_it_and_remove_it(self, owner, ctx):
         submit(owner.client, "/login", {"email": owner.email, "password": f.PASSWORD})
         page = owner.client.get("/me/privacy").get_data(as_text=True)
-        assert "js/pick_point.js" in page and "data-map-target" in page
+        assert "js/place_picker.js" in page and "data-map-target" in page
         response = submit(
             owner.client,
             "/me/privacy",
