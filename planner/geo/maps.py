@@ -112,7 +112,6 @@ function plannerMapContent(spec) {
 """
 _CONTENT_CSS = """
 .planner-map-head { font-weight: 600; }
-.leaflet-tooltip.planner-km-label { padding: 0 3px; font-size: 11px; box-shadow: none; }
 .leaflet-tooltip.planner-number-label {
     padding: 0; border: 0; background: transparent; box-shadow: none;
     color: #fff; font-weight: 700; font-size: 12px;
@@ -123,7 +122,6 @@ _STYLE: dict[str, dict[str, Any]] = {
     "event": {"radius": 8, "color": "#1d4ed8", "fill_color": "#3b82f6"},
     "start": {"radius": 8, "color": "#166534", "fill_color": "#22c55e"},
     "finish": {"radius": 8, "color": "#7f1d1d", "fill_color": "#ef4444"},
-    "km": {"radius": 3, "color": "#374151", "fill_color": "#ffffff"},
     "waypoint": {"radius": 6, "color": "#9a3412", "fill_color": "#f97316"},
     "meeting": {"radius": 11, "color": "#4c1d95", "fill_color": "#7c3aed"},
 }
@@ -277,34 +275,105 @@ def events_map(
     return m
 
 
+class _RouteSupport(MacroElement):
+    """Creates the route map's panes and hands route_map.js the route's data as map.plannerRoute."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.plannerRoute = {{ this.data_json }};
+            {% for name, z_index in this.panes %}
+            {{ this._parent.get_name() }}.createPane({{ name|tojson }}).style.zIndex = {{ z_index }};
+            {% endfor %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, Any]):
+        super().__init__()
+        self._name = "RouteSupport"
+        self.data_json = script_json(data)
+        self.panes = list(_PANES.items())
+
+
+# Leaflet panes for route_map.js: km marks below the line and the meeting points (overlayPane 400), arrows
+# just above them, the profile's hover marker above the markers (600) and below tooltips (650).
+_PANES = {"plannerKm": 390, "plannerArrows": 410, "plannerHover": 620}
+# Start and finish badges: a flag pointing up-left for the start and up-right for the finish, both
+# anchored on the exact point, so on a loop or an out-and-back they sit side by side, never stacked.
+_FLAGS = {
+    "start": ("S", (30, 30)),
+    "finish": ("F", (0, 30)),
+}
+
+
+def _flag(lat: float, lon: float, kind: str) -> folium.Marker:
+    """A start or finish badge (fixed markup, no user text) whose corner touches the point."""
+    glyph, anchor = _FLAGS[kind]
+    icon = folium.DivIcon(
+        html=f'<span class="planner-flag-badge">{glyph}</span>',
+        icon_size=(30, 30),
+        icon_anchor=anchor,
+        class_name=f"planner-flag planner-flag-{kind}",
+    )
+    return folium.Marker((_finite(lat), _finite(lon)), icon=icon)
+
+
 def route_map(
     lines: Sequence[Sequence[tuple[float, float, float | None]]],
     *,
     km_marks: Iterable[tuple[float, float, int]] = (),
     waypoints: Iterable[Mapping[str, Any]] = (),
     meeting_points: Iterable[Mapping[str, Any]] = (),
+    profile_points: Iterable[tuple[float, float, float, float | None]] = (),
     start_label: str = "Start",
     finish_label: str = "Finish",
     tiles: Tiles = "OpenStreetMap",
 ) -> folium.Map:
-    """Route map: lines (pieces of the route, one unless privacy zones cut it) and km_marks are (lon, lat, …) like GeoJSON; draws the polylines, start/finish, km marks, waypoints and numbered meeting points (lat, lon, name, notes, number), fitted to the route."""
+    """Route map: lines (pieces of the route, one unless privacy zones cut it) and km_marks are (lon, lat, …) like GeoJSON; draws the polylines, start/finish badges, waypoints and numbered meeting points (lat, lon, name, notes, number, along_m), fitted to the route; km marks, direction arrows and the profile link (profile_points are (distance_m, lat, lon, ele_m)) are drawn by static/js/route_map.js from map.plannerRoute."""
     pieces = [[(_finite(lat), _finite(lon)) for lon, lat, *_ in line] for line in lines]
     if not pieces or any(len(piece) < 2 for piece in pieces):
         raise ValueError("a route needs at least two points in each piece")
     latlons = [point for piece in pieces for point in piece]
+    meeting_points = list(meeting_points)
     m = _new_map(latlons[0], 13, tiles, height="440px")
+    m.add_child(_RouteSupport(_route_data(pieces, km_marks, meeting_points, profile_points)))
     folium.PolyLine(pieces if len(pieces) > 1 else pieces[0], **_ROUTE_LINE).add_to(m)
-    for lon, lat, km in km_marks:
-        mark = _dot(lat, lon, "km").add_to(m)
-        _tooltip(mark, f"{km} km", permanent=True, direction="right", className="planner-km-label")
     for (lat, lon), kind, label in ((latlons[0], "start", start_label), (latlons[-1], "finish", finish_label)):
-        _tooltip(_dot(lat, lon, kind).add_to(m), label, direction="top")
+        _tooltip(_flag(lat, lon, kind).add_to(m), label, direction="top")
     for point in waypoints:
         _add_waypoint(m, point)
     for point in meeting_points:
         _add_meeting_point(m, point)
     _fit(m, latlons, max_zoom=16)
     return m
+
+
+def _route_data(
+    pieces: list[list[tuple[float, float]]],
+    km_marks: Iterable[tuple[float, float, int]],
+    meeting_points: list[Mapping[str, Any]],
+    profile_points: Iterable[tuple[float, float, float, float | None]],
+) -> dict[str, Any]:
+    """What route_map.js needs: the pieces, km marks, meeting points and profile samples, all as [lat, lon, …]."""
+    return {
+        "pieces": [[list(point) for point in piece] for piece in pieces],
+        "km": [[_finite(lat), _finite(lon), int(km)] for lon, lat, km in km_marks],
+        "meeting": [
+            {
+                "lat": _finite(point["lat"]),
+                "lon": _finite(point["lon"]),
+                "number": int(point["number"]),
+                "name": str(point["name"]),
+                "along_m": None if point.get("along_m") is None else _finite(point["along_m"]),
+            }
+            for point in meeting_points
+        ],
+        "samples": [
+            [_finite(distance_m), _finite(lat), _finite(lon), None if ele_m is None else _finite(ele_m)]
+            for distance_m, lat, lon, ele_m in profile_points
+        ],
+    }
 
 
 def _note_lines(notes: str | None) -> list[str]:

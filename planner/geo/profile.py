@@ -1,7 +1,10 @@
 """Server-side SVG elevation profile: no scripts, no external references, no inline CSS.
 
 Only SVG presentation attributes are used (fill, stroke, font-size), which a
-Content-Security-Policy without ``style-src 'unsafe-inline'`` still allows.
+Content-Security-Policy without ``style-src 'unsafe-inline'`` still allows. The
+outer <svg> has no viewBox, so its user unit is one CSS pixel and the labels
+keep their font size at any width: text is placed with x as a percentage of the
+width, and the area and line are drawn in a nested <svg> that stretches to fit.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ from dataclasses import dataclass
 from html import escape
 from itertools import groupby
 
-_MARGIN_LEFT, _MARGIN_RIGHT, _MARGIN_TOP, _MARGIN_BOTTOM = 52, 14, 20, 28
+_MARGIN_TOP, _MARGIN_BOTTOM = 20, 28
+_PLOT_WIDTH = 1000  # user units across the nested plot <svg>; one per thinning column
+_HALO = 'stroke="#ffffff" stroke-width="3" paint-order="stroke"'
 _FLAT_PAD_M = 10.0
 _BELOW_PAD = 0.15
 _AREA_FILL = "#93c5fd"
 _LINE_STROKE = "#1d4ed8"
 _GRID_STROKE = "#e5e7eb"
 _TEXT_FILL = "#374151"
+_MARK_FILL = "#7c3aed"
 
 
 def _usable(profile: Iterable[tuple[float, float | None]]) -> list[tuple[float, float]]:
@@ -75,67 +81,83 @@ def _y_range(y_min: float, y_max: float) -> tuple[float, float, float]:
 
 @dataclass(frozen=True)
 class _Frame:
-    """The plot area and the scales from (km, m) to SVG user units."""
+    """The plot area and the scales from km to a fraction of the width and from m to SVG user units (px)."""
 
     x_low: float
     x_high: float
     y_low: float
     y_high: float
-    width: int
     height: int
-
-    @property
-    def left(self) -> float:
-        """x of the elevation axis."""
-        return _MARGIN_LEFT
-
-    @property
-    def right(self) -> float:
-        """x of the right edge of the plot."""
-        return self.width - _MARGIN_RIGHT
 
     @property
     def bottom(self) -> float:
         """y of the distance axis."""
         return self.height - _MARGIN_BOTTOM
 
-    def x(self, km: float) -> float:
-        """Horizontal position of a distance."""
-        return self.left + (km - self.x_low) / (self.x_high - self.x_low) * (self.right - self.left)
+    def fraction(self, km: float) -> float:
+        """Horizontal position of a distance, from 0 (left edge) to 1 (right edge)."""
+        return (km - self.x_low) / (self.x_high - self.x_low)
 
     def y(self, m: float) -> float:
         """Vertical position of an elevation."""
         return _MARGIN_TOP + (self.y_high - m) / (self.y_high - self.y_low) * (self.bottom - _MARGIN_TOP)
 
 
+def _pct(fraction: float) -> str:
+    """A fraction of the width as an SVG percentage length."""
+    return f"{fraction * 100:.2f}%"
+
+
+def _anchor(fraction: float) -> str:
+    """text-anchor keeping a label near either edge inside the box."""
+    return "start" if fraction < 0.1 else "end" if fraction > 0.9 else "middle"
+
+
 def elevation_svg(
     profile: list[tuple[float, float | None]],
     *,
-    width_px: int = 720,
     height_px: int = 200,
     title: str = "Elevation profile",
+    marks: Iterable[tuple[float, int]] = (),
 ) -> str:
-    """A self-contained inline <svg> of (distance_m, elevation_m) pairs, as stats.elevation_profile gives them (distance km on x, elevation m on y, filled area, axis ticks with labels, min/max labels, accessible <title>), no scripts, no external refs. Returns "" when there are fewer than 2 points with elevation."""
+    """A self-contained inline <svg> of (distance_m, elevation_m) pairs, as stats.elevation_profile gives them (distance km on x, elevation m on y, filled area, axis ticks with labels, min/max labels, numbered ticks at the (along_m, number) marks, accessible <title>), 100% wide with text in CSS px, no scripts, no external refs. Returns "" when there are fewer than 2 points with elevation."""
     points = _usable(profile)
     if len(points) < 2:
         return ""
     x_low, x_high = min(p[0] for p in points), max(p[0] for p in points)
     y_min, y_max = min(p[1] for p in points), max(p[1] for p in points)
     y_low, y_high, y_step = _y_range(y_min, y_max)
-    frame = _Frame(x_low, max(x_high, x_low + 0.001), y_low, y_high, width_px, height_px)
-    drawn = [(frame.x(km), frame.y(m)) for km, m in _thin(points, lambda km: int(frame.x(km)))]
+    frame = _Frame(x_low, max(x_high, x_low + 0.001), y_low, y_high, height_px)
+    drawn = [
+        (frame.fraction(km) * _PLOT_WIDTH, frame.y(m))
+        for km, m in _thin(points, lambda km: int(frame.fraction(km) * _PLOT_WIDTH))
+    ]
+    data = {
+        "km-low": frame.x_low,
+        "km-high": frame.x_high,
+        "ele-low": y_low,
+        "ele-high": y_high,
+        "top": _MARGIN_TOP,
+        "bottom": frame.bottom,
+    }
     return "\n".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="elevation-profile" role="img"'
-            f' width="{width_px}" height="{height_px}" viewBox="0 0 {width_px} {height_px}"'
-            f' font-family="sans-serif" font-size="11" fill="{_TEXT_FILL}">',
+            f' width="100%" height="{height_px}" font-family="sans-serif" font-size="11" fill="{_TEXT_FILL}"'
+            + "".join(f' data-{key}="{value:g}"' for key, value in data.items())
+            + ">",
             f"<title>{escape(title)}</title>",
             f"<desc>{escape(_description(x_high - x_low, y_min, y_max))}</desc>",
-            *_y_axis(frame, y_step),
-            *_x_axis(frame),
+            *_grid(frame, y_step),
+            f'<svg x="0" y="0" width="100%" height="{height_px}" viewBox="0 0 {_PLOT_WIDTH} {height_px}"'
+            ' preserveAspectRatio="none">',
             _area_path(drawn, frame.bottom),
             _line_path(drawn),
+            "</svg>",
+            *_x_axis(frame),
+            *_y_labels(frame, y_step),
             *_extreme_labels(points, frame),
+            *_marks(marks, frame),
             "</svg>",
         ]
     )
@@ -146,28 +168,33 @@ def _description(distance_km: float, y_min: float, y_max: float) -> str:
     return f"Distance {distance_km:.1f} km; elevation from {y_min:.0f} m to {y_max:.0f} m."
 
 
-def _y_axis(frame: _Frame, step: float) -> list[str]:
-    """Horizontal grid lines with elevation labels on the left."""
-    parts = []
-    for value in _ticks(frame.y_low, frame.y_high, step):
-        y = frame.y(value)
-        parts.append(
-            f'<line x1="{frame.left}" y1="{y:.1f}" x2="{frame.right}" y2="{y:.1f}" stroke="{_GRID_STROKE}"/>'
-            f'<text x="{frame.left - 6}" y="{y + 4:.1f}" text-anchor="end">{_label(value, step, "m")}</text>'
-        )
-    return parts
+def _grid(frame: _Frame, step: float) -> list[str]:
+    """Horizontal grid lines at the elevation ticks, across the whole width."""
+    return [
+        f'<line x1="0" y1="{frame.y(value):.1f}" x2="100%" y2="{frame.y(value):.1f}" stroke="{_GRID_STROKE}"/>'
+        for value in _ticks(frame.y_low, frame.y_high, step)
+    ]
+
+
+def _y_labels(frame: _Frame, step: float) -> list[str]:
+    """Elevation labels just above their grid lines at the left edge, haloed to read over the area."""
+    return [
+        f'<text x="3" y="{frame.y(value) - 3:.1f}" text-anchor="start" {_HALO}>{_label(value, step, "m")}</text>'
+        for value in _ticks(frame.y_low, frame.y_high, step)
+        if frame.y(value) - 3 > 11
+    ]
 
 
 def _x_axis(frame: _Frame) -> list[str]:
     """The distance axis line, with ticks and labels along the bottom."""
     step = _nice_step(frame.x_high - frame.x_low, 6)
     base = frame.bottom
-    parts = [f'<line x1="{frame.left}" y1="{base}" x2="{frame.right}" y2="{base}" stroke="{_TEXT_FILL}"/>']
+    parts = [f'<line x1="0" y1="{base}" x2="100%" y2="{base}" stroke="{_TEXT_FILL}"/>']
     for value in _ticks(frame.x_low, frame.x_high, step):
-        x = frame.x(value)
+        at = frame.fraction(value)
         parts.append(
-            f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 4}" stroke="{_TEXT_FILL}"/>'
-            f'<text x="{x:.1f}" y="{base + 16}" text-anchor="middle">{_label(value, step, "km")}</text>'
+            f'<line x1="{_pct(at)}" y1="{base}" x2="{_pct(at)}" y2="{base + 4}" stroke="{_TEXT_FILL}"/>'
+            f'<text x="{_pct(at)}" y="{base + 16}" text-anchor="{_anchor(at)}">{_label(value, step, "km")}</text>'
         )
     return parts
 
@@ -187,7 +214,10 @@ def _area_path(drawn: list[tuple[float, float]], base_y: float) -> str:
 def _line_path(drawn: list[tuple[float, float]]) -> str:
     """The profile line drawn over the area."""
     (x, y), rest = drawn[0], drawn[1:]
-    return f'<path d="M{x:.1f},{y:.1f} {_points_d(rest)}" fill="none" stroke="{_LINE_STROKE}" stroke-width="2"/>'
+    return (
+        f'<path d="M{x:.1f},{y:.1f} {_points_d(rest)}" fill="none" stroke="{_LINE_STROKE}" stroke-width="2"'
+        ' vector-effect="non-scaling-stroke"/>'
+    )
 
 
 def _extreme_labels(points: list[tuple[float, float]], frame: _Frame) -> list[str]:
@@ -196,8 +226,27 @@ def _extreme_labels(points: list[tuple[float, float]], frame: _Frame) -> list[st
     low = min(points, key=lambda point: point[1])
     parts = []
     for (km, m), word, dy in ((high, "max", -6), (low, "min", 14)):
-        x = frame.x(km)
+        at = frame.fraction(km)
         y = min(frame.y(m) + dy, frame.bottom - 3)
-        anchor = "start" if x < frame.width * 0.2 else "end" if x > frame.width * 0.8 else "middle"
-        parts.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-weight="bold">{word} {m:.0f} m</text>')
+        parts.append(
+            f'<text x="{_pct(at)}" y="{y:.1f}" text-anchor="{_anchor(at)}" font-weight="bold" {_HALO}>'
+            f"{word} {m:.0f} m</text>"
+        )
+    return parts
+
+
+def _marks(marks: Iterable[tuple[float, int]], frame: _Frame) -> list[str]:
+    """A dashed line and a numbered disc at each (along_m, number) within the profile, e.g. meeting points."""
+    parts = []
+    for along_m, number in marks:
+        at = frame.fraction(float(along_m) / 1000.0)
+        if not (math.isfinite(at) and 0 <= at <= 1):
+            continue
+        x = _pct(at)
+        parts.append(
+            f'<g class="profile-mark"><line x1="{x}" y1="{_MARGIN_TOP}" x2="{x}" y2="{frame.bottom}"'
+            f' stroke="{_MARK_FILL}" stroke-dasharray="3 3"/>'
+            f'<circle cx="{x}" cy="10" r="9" fill="{_MARK_FILL}"/>'
+            f'<text x="{x}" y="14" text-anchor="middle" fill="#ffffff" font-weight="bold">{int(number)}</text></g>'
+        )
     return parts

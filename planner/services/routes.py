@@ -404,7 +404,7 @@ def map_data(route: Route, viewer_id: int | None) -> dict:
     waypoints and the elevation profile."""
     pieces = line_pieces(route, viewer_id, display=True)
     track = gpx.ParsedTrack(name=None, description=None, segments=[_segment(p) for p in pieces], waypoints=[])
-    profile = profile_seen(route, viewer_id)
+    profile = [tuple(pair) for pair in profile_seen(route, viewer_id)]
     return {
         "lines": pieces,
         "km_marks": [(lon, lat, km) for lat, lon, km in geometry.km_marks(track)],
@@ -412,5 +412,29 @@ def map_data(route: Route, viewer_id: int | None) -> dict:
             {"lat": w["lat"], "lon": w["lon"], "name": w["name"] or "Waypoint", "notes": w["description"]}
             for w in _waypoints_seen(route, viewer_id)
         ],
-        "profile": [tuple(pair) for pair in profile],
+        "profile": profile,
+        "profile_points": _profile_points(track, profile),
     }
+
+
+def _profile_points(track: gpx.ParsedTrack, profile: list) -> list[tuple[float, float, float, float | None]]:
+    """(distance_m, lat, lon, ele_m) per profile sample, at the same share of the visible display line's length (never in a hidden part)."""
+    if not profile or not track.segments:
+        return []
+    along = np.concatenate(geometry.segment_distances_m(track))
+    if along[-1] <= 0:
+        return []
+    lats = np.concatenate([segment.lats for segment in track.segments])
+    lons = np.concatenate([segment.lons for segment in track.segments])
+    distances_m = np.array([distance_m for distance_m, _ in profile], dtype=float)
+    scale = along[-1] / max(float(distances_m[-1]), 1.0)
+    at_m = np.clip(distances_m * scale, 0.0, along[-1])
+    index = np.clip(np.searchsorted(along, at_m, side="right"), 1, len(along) - 1)
+    step_m = along[index] - along[index - 1]
+    share = np.divide(at_m - along[index - 1], step_m, out=np.zeros_like(at_m), where=step_m > 0)
+    point_lats = lats[index - 1] + share * (lats[index] - lats[index - 1])
+    point_lons = lons[index - 1] + share * (lons[index] - lons[index - 1])
+    return [
+        (float(d), float(lat), float(lon), ele)
+        for d, lat, lon, (_, ele) in zip(distances_m, point_lats, point_lons, profile)
+    ]

@@ -334,13 +334,31 @@ class TestRouteMap:
         assert '{"head": "Depart"}' in script
         assert '{"head": "Arrive"}' in script
 
-    def test_it_labels_km_marks(self):
+    def test_it_hands_km_marks_to_route_map_js_in_lat_lon_order(self):
         m = maps.route_map([line_of(7.9, 46.5)], km_marks=[(7.905, 46.51, 1), (7.91, 46.52, 2)])
         script = maps.render(m, ASSET_URLS).script_js
-        assert '{"head": "1 km"}' in script
-        assert '{"head": "2 km"}' in script
-        assert "[46.51, 7.905]" in script
-        assert script.count('"className": "planner-km-label"') == 2
+        assert '"km": [[46.51, 7.905, 1], [46.52, 7.91, 2]]' in script
+        assert "permanent" not in script  # no label per km: route_map.js shows the ones that fit the zoom
+
+    def test_it_hands_meeting_points_and_profile_samples_to_route_map_js(self):
+        point = {"lat": 46.53, "lon": 7.92, "name": "Car park", "notes": None, "number": 2, "along_m": 1234.5}
+        m = maps.route_map([line_of(7.9, 46.5)], meeting_points=[point], profile_points=[(0.0, 46.5, 7.9, 100.0)])
+        script = maps.render(m, ASSET_URLS).script_js
+        assert re.search(r"\.plannerRoute = \{", script)
+        assert '"meeting": [{"lat": 46.53, "lon": 7.92, "number": 2, "name": "Car park", "along_m": 1234.5}]' in script
+        assert '"samples": [[0.0, 46.5, 7.9, 100.0]]' in script
+
+    def test_it_creates_the_panes_route_map_js_draws_in(self):
+        script = maps.render(maps.route_map([line_of(7.9, 46.5)]), ASSET_URLS).script_js
+        for pane in ("plannerKm", "plannerArrows", "plannerHover"):
+            assert f'.createPane("{pane}")' in script
+
+    def test_start_and_finish_badges_point_at_the_same_spot_from_opposite_sides(self):
+        loop = [*line_of(7.9, 46.5, n=5), (7.9, 46.5, 100.0)]
+        script = maps.render(maps.route_map([loop]), ASSET_URLS).script_js
+        assert script.count("L.marker(\n                [46.5, 7.9],") == 2
+        assert '"iconAnchor": [30, 30], "className": "planner-flag planner-flag-start"' in " ".join(script.split())
+        assert '"iconAnchor": [0, 30], "className": "planner-flag planner-flag-finish"' in " ".join(script.split())
 
     def test_it_numbers_meeting_points_and_shows_their_notes(self):
         point = {"lat": 46.53, "lon": 7.92, "name": "Car park", "notes": "Bring coffee\n\nBack gate", "number": 3}

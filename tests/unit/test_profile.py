@@ -28,7 +28,8 @@ class TestElevationSvg:
     def test_it_is_valid_xml_with_a_root_svg(self):
         root = ET.fromstring(elevation_svg(hilly()))
         assert root.tag == f"{SVG}svg"
-        assert root.get("viewBox") == "0 0 720 200"
+        assert root.get("viewBox") is None  # one user unit is one CSS px, so labels keep their size
+        assert root.get("width") == "100%"
         assert root.get("role") == "img"
 
     def test_it_draws_a_filled_area_and_a_line(self):
@@ -105,9 +106,31 @@ class TestElevationSvg:
         top = min(float(point.split(",")[1]) for point in line.replace("M", "L").split("L") if point.strip())
         assert top == pytest.approx(20.0, abs=0.1)
 
-    def test_it_honours_the_size(self):
-        root = ET.fromstring(elevation_svg(hilly(), width_px=400, height_px=120))
-        assert (root.get("width"), root.get("height")) == ("400", "120")
+    def test_it_honours_the_height(self):
+        root = ET.fromstring(elevation_svg(hilly(), height_px=120))
+        assert root.get("height") == "120"
+        assert root.get("data-bottom") == "92"
+
+    def test_text_is_sized_in_css_px_and_placed_by_percentage(self):
+        root = ET.fromstring(elevation_svg(hilly()))
+        assert root.get("font-size") == "11"
+        plots = [node for node in root.iter(f"{SVG}svg") if node is not root]
+        assert len(plots) == 1 and plots[0].get("preserveAspectRatio") == "none"
+        assert not [node for node in plots[0].iter(f"{SVG}text")]  # no text in the stretched plot
+        xs = [node.get("x") for node in root.iter(f"{SVG}text") if node.get("x") != "3"]
+        assert xs and all(x.endswith("%") for x in xs)
+
+    def test_it_tells_scripts_its_scales(self):
+        root = ET.fromstring(elevation_svg([(0.0, 100.0), (12_000.0, 300.0)]))
+        assert (root.get("data-km-low"), root.get("data-km-high")) == ("0", "12")
+        assert float(root.get("data-ele-low")) <= 100 and float(root.get("data-ele-high")) >= 300
+        assert (root.get("data-top"), root.get("data-bottom")) == ("20", "172")
+
+    def test_it_marks_numbered_points_along_the_profile(self):
+        root = ET.fromstring(elevation_svg(hilly(30.0), marks=[(7_500.0, 1), (15_000.0, 2), (45_000.0, 3)]))
+        marks = [node for node in root.iter(f"{SVG}g") if node.get("class") == "profile-mark"]
+        assert [mark.find(f"{SVG}text").text for mark in marks] == ["1", "2"]  # 45 km is past the end
+        assert [mark.find(f"{SVG}circle").get("cx") for mark in marks] == ["25.00%", "50.00%"]
 
     @settings(max_examples=80, deadline=None)
     @given(
