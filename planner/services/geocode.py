@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import text
 from geopy.adapters import URLLibAdapter
 from geopy.geocoders import Nominatim
+from sqlalchemy import text
 
 from planner.extensions import db
 
@@ -48,27 +48,39 @@ def _fold(text: str) -> str:
 def gazetteer_lookup(query: str, limit: int = 5) -> list[Place]:
     """Cities whose name (or an alternate name) matches query, most populous first; "City, CC" narrows by country."""
     name, _, country = query.partition(",")
-    return _gazetteer_rows(_fold(name), _fold(country).upper(), exact=True, limit=limit)
+    return _gazetteer_rows(_fold(name), _fold(country).upper(), "exact", limit)
 
 
 def gazetteer_prefix(query: str, limit: int = 5) -> list[Place]:
-    """Cities whose name (or an alternate name) is query or starts with it: exact matches, then most populous."""
+    """Cities whose name (or an alternate name) is query or starts with it, exact matches then most populous;
+    when none does, the names most like it (trigram similarity: typos, a missing word)."""
     name, _, country = query.partition(",")
-    return _gazetteer_rows(_fold(name), _fold(country).upper(), exact=False, limit=limit)
+    folded, country = _fold(name), _fold(country).upper()
+    return _gazetteer_rows(folded, country, "prefix", limit) or _gazetteer_rows(folded, country, "similar", limit)
 
 
-def _gazetteer_rows(folded: str, country: str, *, exact: bool, limit: int) -> list[Place]:
-    """Gazetteer cities by folded name (exactly, or by prefix), in country first when given, one per place."""
+_MATCHES = {
+    "exact": ("n.folded = :folded", "0"),
+    "prefix": ("n.folded LIKE :prefix", "0"),
+    # % finds candidates through the trigram index (similarity >= 0.3); 0.4 drops the near-random ones.
+    "similar": ("n.folded % :folded AND similarity(n.folded, :folded) >= 0.4", "max(similarity(n.folded, :folded))"),
+}
+
+
+def _gazetteer_rows(folded: str, country: str, how: str, limit: int) -> list[Place]:
+    """Gazetteer cities by folded name (how: exact, prefix or similar), in country first when given, one per
+    place: exact names first, then the most similar, then the most populous."""
     if not folded:
         return []
-    match = "n.folded = :folded" if exact else "n.folded LIKE :prefix"
+    match, score = _MATCHES[how]
     rows = db.session.execute(
         text(
             f"""SELECT p.name, ST_Y(p.geog::geometry) AS lat, ST_X(p.geog::geometry) AS lon, p.country
-                FROM (SELECT place_id, bool_or(folded = :folded) AS exact FROM places_gazetteer_names n
-                      WHERE {match} GROUP BY place_id) m
+                FROM (SELECT place_id, bool_or(folded = :folded) AS exact, {score} AS score
+                      FROM places_gazetteer_names n WHERE {match} GROUP BY place_id) m
                 JOIN places_gazetteer p ON p.id = m.place_id
-                ORDER BY p.country = :country DESC, m.exact DESC, p.population DESC, p.id LIMIT :limit"""
+                ORDER BY p.country = :country DESC, m.exact DESC, m.score DESC, p.population DESC, p.id
+                LIMIT :limit"""
         ),
         {"folded": folded, "prefix": _like_prefix(folded), "country": country, "limit": limit},
     ).all()
