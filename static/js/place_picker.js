@@ -31,8 +31,12 @@
     var zone = form.querySelector("select[name=timezone]");
     if (!lat || !lon || !L) { return; }
     var target = form.getAttribute("data-map-target");
+    if (picker) { picker.hidden = false; }  // before the map is made, so Leaflet measures its real size
     var map = target ? window[target] : (picker ? ownMap(picker, lat, lon) : null);
-    if (!map || typeof map.on !== "function") { return; }
+    if (!map || typeof map.on !== "function") {
+      if (picker) { picker.hidden = true; }
+      return;
+    }
     var marker = null;
 
     function updateZone(where) {
@@ -80,7 +84,7 @@
     lat.addEventListener("change", typed);
     lon.addEventListener("change", typed);
     typed();
-    if (picker) { searchBox(picker, map, place); picker.hidden = false; }
+    if (picker) { searchBox(picker, map, place); }
   }
 
   function searchBox(picker, map, place) {
