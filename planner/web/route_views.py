@@ -12,6 +12,7 @@ from planner.web.filters import km
 from planner.web.maps import embed, tile_options
 
 _SAME_PLACE_M = 200.0
+_NAMED_WAYPOINTS = 5
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,9 @@ def route_summary(data: Mapping) -> list[str]:
         lines.append(f"Finish: {_place(end_lat, end_lon)}")
     lines.append(f"Distance on the map: {km(shown_m)}" + (f" in {len(pieces)} pieces" if len(pieces) > 1 else ""))
     names = [w["name"] for w in data["waypoints"]]
-    lines.append(f"Waypoints: {', '.join(names)}" if names else "No waypoints")
+    more = len(names) - _NAMED_WAYPOINTS
+    listed = ", ".join(names[:_NAMED_WAYPOINTS]) + (f" and {more} more" if more > 0 else "")
+    lines.append(f"Waypoints: {listed}" if names else "No waypoints")
     return lines
 
 

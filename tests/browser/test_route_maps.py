@@ -54,6 +54,17 @@ HOVER_MARKER = """() => {
   map.eachLayer((layer) => { if (layer instanceof L.CircleMarker && layer.options.pane === "plannerHover") { found = layer; } });
   return found && map.hasLayer(found) ? [found.getLatLng().lat, found.getLatLng().lng] : null;
 }"""
+ARROW_ALIGNMENT = r"""(centre) => {
+  const map = window[document.querySelector(".route-view .folium-map").id];
+  const box = map.getContainer().getBoundingClientRect();
+  const middle = map.latLngToContainerPoint(centre);
+  return Array.from(document.querySelectorAll(".planner-arrow")).map((icon) => {
+    const r = icon.getBoundingClientRect();
+    const dx = r.left + r.width / 2 - box.left - middle.x, dy = r.top + r.height / 2 - box.top - middle.y;
+    const angle = parseFloat(/rotate\(([-0-9.e]+)deg\)/.exec(icon.firstElementChild.style.transform)[1]) * Math.PI / 180;
+    return (Math.cos(angle) * dy - Math.sin(angle) * dx) / Math.hypot(dx, dy);  /* with the anticlockwise tangent */
+  });
+}"""
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -194,6 +205,11 @@ class TestRouteMap:
         tooltips = page.evaluate("() => Array.from(document.querySelectorAll('.planner-flag')).map((n) => n.className)")
         assert any("planner-flag-start" in c for c in tooltips) and any("planner-flag-finish" in c for c in tooltips)
         assert watch.problems() == []
+
+    def test_arrows_point_the_way_the_loop_goes(self, open_context, live_app, seeded):
+        page, _ = open_page(open_context, live_app, f"/routes/{seeded.route_id}", DESKTOP)
+        alignments = page.evaluate(ARROW_ALIGNMENT, list(CENTRE))
+        assert len(alignments) >= 4 and min(alignments) > 0.9, alignments
 
     def test_km_marks_thin_out_with_the_zoom_and_never_overlap(self, open_context, live_app, seeded):
         page, watch = open_page(open_context, live_app, f"/routes/{seeded.route_id}", PHONE)
