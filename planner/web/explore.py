@@ -145,4 +145,5 @@ def explore():
         prev_url=_page_url(args, page - 1) if page > 1 and error is None else None,
         next_url=_page_url(args, page + 1) if has_next else None,
         page=page,
+        page_size=PAGE_SIZE,
     ), (400 if error else 200)

@@ -1,10 +1,17 @@
-/* Explore page: loads event markers for the visible map area from GET /api/v1/events?bbox=&zoom=
- * whenever the map moves, and wires the "Near me" button to the browser's geolocation.
+/* Explore page. Markers come from the API: outings from GET /api/v1/events?bbox=&zoom= whenever the map
+ * moves, groups from GET /api/v1/groups/nearby (the listed page), routes' lines from
+ * GET /api/v1/routes/{id}.geojson (each listed route). A result and its marker highlight each other
+ * (hover, focus or tap); filters show only for the kind they apply to; "Near me" uses geolocation.
  * User text only ever reaches the page through textContent. No framework, no inline script. */
 (function () {
   "use strict";
 
   var FILTERS = ["activity", "difficulty", "from", "to", "has_spots", "min_length_km", "max_length_km"];
+  var PLAIN = { radius: 8, color: "#1d4ed8", weight: 2, fillColor: "#3b82f6", fillOpacity: 0.9 };
+  var ACTIVE = { radius: 12, color: "#b45309", weight: 3, fillColor: "#f59e0b", fillOpacity: 1 };
+  var LINE = { color: "#dc2626", weight: 4, opacity: 0.8 };
+  var LINE_ACTIVE = { color: "#b45309", weight: 7, opacity: 1 };
+  var WIDE = "(min-width: 50.01rem)";
 
   function wrapLon(lon) {
     return ((((lon + 180) % 360) + 360) % 360) - 180;
@@ -41,25 +48,141 @@
     return node;
   }
 
-  function eventPopup(props, pageUrl) {
-    var box = document.createElement("div");
-    var title = box.appendChild(textNode("a", "planner-popup-title", props.title));
-    title.href = pageUrl.replace(/0$/, String(Number(props.id)));
+  /* "Sat 12 Dec 2026, 09:00 CET": the list's own text (the server's) when the outing is listed, else the same
+   * pattern from Intl in the outing's zone. */
+  function whenText(props, listItem) {
+    var listed = listItem && listItem.querySelector("time");
+    if (listed) { return listed.textContent.trim(); }
     var when = new Date(props.starts_at);
-    box.appendChild(textNode("div", "", isNaN(when) ? props.starts_at : when.toLocaleString()));
+    if (isNaN(when)) { return String(props.starts_at); }
+    try {
+      var parts = {};
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone: props.timezone, weekday: "short", day: "2-digit", month: "short", year: "numeric",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
+      }).formatToParts(when).forEach(function (part) { parts[part.type] = part.value; });
+      return parts.weekday + " " + parts.day + " " + parts.month + " " + parts.year + ", " +
+        parts.hour + ":" + parts.minute + " " + parts.timeZoneName;
+    } catch (error) {
+      return when.toISOString();
+    }
+  }
+
+  function pageLink(template, id, text) {
+    var link = textNode("a", "planner-popup-title", text);
+    link.href = template.replace(/0$/, String(Number(id)));
+    return link;
+  }
+
+  function plural(count, word) {
+    return count + " " + word + (count === 1 ? "" : "s");
+  }
+
+  function startFilters(form) {
+    var what = form.elements.what;
+    function apply() {
+      var kind = what.value;
+      form.querySelectorAll("[data-kinds]").forEach(function (node) {
+        var applies = node.dataset.kinds.split(" ").indexOf(kind) >= 0;
+        node.hidden = !applies;
+        node.querySelectorAll("input, select").forEach(function (input) { input.disabled = !applies; });
+        if (node.matches("input, select")) { node.disabled = !applies; }
+      });
+    }
+    what.addEventListener("change", apply);
+    apply();
+  }
+
+  /* The two-way link between the results list and the map's layers, by id. */
+  function Linker(map, list) {
+    this.map = map;
+    this.list = list;
+    this.layers = {};
+    this.activeId = null;
+  }
+
+  Linker.prototype.item = function (id) {
+    return this.list ? document.getElementById("result-" + id) : null;
+  };
+
+  Linker.prototype.add = function (id, layer, kind) {
+    var self = this;
+    layer.plannerKind = kind;
+    this.layers[id] = layer;
+    layer.on("mouseover", function () { self.activate(id, "map"); });
+    layer.on("click", function () { self.activate(id, "map"); });
+    if (String(id) === String(this.activeId)) { this.style(layer, true); }
+  };
+
+  Linker.prototype.remove = function (id) {
+    delete this.layers[id];
+  };
+
+  Linker.prototype.style = function (layer, on) {
+    if (layer.plannerKind === "line") { layer.setStyle(on ? LINE_ACTIVE : LINE); }
+    else if (layer.setStyle) { layer.setStyle(on ? ACTIVE : PLAIN); }
+    if (on && layer.bringToFront && layer._map) { layer.bringToFront(); }
+  };
+
+  Linker.prototype.activate = function (id, from) {
+    var previous = this.activeId;
+    if (previous !== null && previous !== id) {
+      if (this.layers[previous]) { this.style(this.layers[previous], false); }
+      var before = this.item(previous);
+      if (before) { before.classList.remove("active"); }
+    }
+    this.activeId = id;
+    if (this.layers[id]) { this.style(this.layers[id], true); }
+    var item = this.item(id);
+    if (!item) { return; }
+    item.classList.add("active");
+    if (from === "map" && window.matchMedia(WIDE).matches) { item.scrollIntoView({ block: "nearest" }); }
+  };
+
+  /* A tap on a result (not on its link): show its layer on the map and open its popup there (a popup of the
+   * map's own, so re-clustering and marker reloads after the move leave it open). */
+  Linker.prototype.reveal = function (id) {
+    var layer = this.layers[id];
+    if (!layer) { return; }
+    this.activate(id, "list");
+    if (!window.matchMedia(WIDE).matches) { this.map.getContainer().scrollIntoView({ block: "nearest" }); }
+    var where;
+    if (layer.getBounds) {
+      this.map.fitBounds(layer.getBounds(), { padding: [24, 24] });
+      where = layer.getBounds().getCenter();
+    } else {
+      where = layer.getLatLng();
+      this.map.setView(where, Math.max(this.map.getZoom(), 15));
+    }
+    var content = layer.getPopup().getContent();
+    L.popup({ maxWidth: 320 }).setLatLng(where)
+      .setContent(typeof content === "function" ? content(layer) : content).openOn(this.map);
+  };
+
+  Linker.prototype.wireList = function () {
+    var self = this;
+    if (!this.list) { return; }
+    this.list.querySelectorAll(".result").forEach(function (item) {
+      var id = item.dataset.id;
+      item.addEventListener("mouseenter", function () { self.activate(id, "list"); });
+      item.addEventListener("focusin", function () { self.activate(id, "list"); });
+      item.addEventListener("click", function (event) {
+        if (!event.target.closest("a")) { self.reveal(id); }
+      });
+    });
+  };
+
+  function eventPopup(props, config, item) {
+    var box = document.createElement("div");
+    box.appendChild(pageLink(config.dataset.eventPageUrl, props.id, props.title));
+    box.appendChild(textNode("div", "planner-popup-when", whenText(props, item)));
     var spots = props.spots_left === 1 ? "1 spot left" : props.spots_left + " spots left";
     box.appendChild(textNode("div", "", String(props.activity).replace(/_/g, " ") + " · " + spots));
     return box;
   }
 
-  function eventMarker(feature, pageUrl) {
-    var c = feature.geometry.coordinates;
-    var marker = L.circleMarker([c[1], c[0]], {
-      radius: 8, color: "#1d4ed8", weight: 2, fillColor: "#3b82f6", fillOpacity: 0.9
-    });
-    marker.bindTooltip(function () { return textNode("span", "", feature.properties.title); }, { direction: "top" });
-    marker.bindPopup(function () { return eventPopup(feature.properties, pageUrl); }, { maxWidth: 320 });
-    return marker;
+  function dot(lat, lon) {
+    return L.circleMarker([lat, lon], PLAIN);
   }
 
   function clusterMarker(map, feature) {
@@ -74,25 +197,42 @@
     return marker;
   }
 
-  function startMap(config, map) {
+  function getJson(url, signal) {
+    return fetch(url, { signal: signal, credentials: "omit" })
+      .then(function (response) { return response.ok ? response.json() : null; });
+  }
+
+  function warn(what) {
+    return function (error) { if (error.name !== "AbortError") { console.warn(what + " not loaded", error); } };
+  }
+
+  function startEvents(config, map, form, linker) {
     var plain = L.markerClusterGroup();
     var clusters = L.layerGroup();
-    var form = document.getElementById("explore-form");
     var pending = null;
     map.addLayer(plain);
     map.addLayer(clusters);
-    if (config.dataset.lat && config.dataset.lon) {
-      L.circle([Number(config.dataset.lat), Number(config.dataset.lon)], {
-        radius: Number(config.dataset.radiusKm) * 1000, color: "#1f7a5a", weight: 1, fill: false, interactive: false
-      }).addTo(map);
-    }
+    linker.wireList();
+
+    var shown = {};  /* id -> marker: markers that stay in view are kept, so an open popup survives a reload */
 
     function redraw(collection) {
-      plain.clearLayers();
+      var keep = {};
       clusters.clearLayers();
       collection.features.forEach(function (feature) {
-        if (feature.properties.cluster) { clusters.addLayer(clusterMarker(map, feature)); }
-        else { plain.addLayer(eventMarker(feature, config.dataset.eventPageUrl)); }
+        if (feature.properties.cluster) { clusters.addLayer(clusterMarker(map, feature)); return; }
+        var props = feature.properties, c = feature.geometry.coordinates, id = String(props.id);
+        keep[id] = true;
+        if (shown[id]) { return; }
+        var marker = dot(c[1], c[0]);
+        marker.bindTooltip(function () { return textNode("span", "", props.title); }, { direction: "top" });
+        marker.bindPopup(function () { return eventPopup(props, config, linker.item(props.id)); }, { maxWidth: 320 });
+        plain.addLayer(marker);
+        shown[id] = marker;
+        linker.add(id, marker, "dot");
+      });
+      Object.keys(shown).forEach(function (id) {
+        if (!keep[id]) { plain.removeLayer(shown[id]); linker.remove(id); delete shown[id]; }
       });
     }
 
@@ -102,14 +242,75 @@
       var params = filterParams(form);
       params.set("bbox", bboxParam(map.getBounds()));
       params.set("zoom", String(Math.round(map.getZoom())));
-      fetch(config.dataset.eventsUrl + "?" + params.toString(), { signal: pending.signal, credentials: "omit" })
-        .then(function (response) { return response.ok ? response.json() : null; })
+      getJson(config.dataset.eventsUrl + "?" + params.toString(), pending.signal)
         .then(function (collection) { if (collection) { redraw(collection); } })
-        .catch(function (error) { if (error.name !== "AbortError") { console.warn("events not loaded", error); } });
+        .catch(warn("events"));
     }
 
     map.on("moveend", load);
     load();
+  }
+
+  function startGroups(config, map, form, linker) {
+    if (!config.dataset.lat) { return; }
+    var params = new URLSearchParams({
+      lat: config.dataset.lat, lon: config.dataset.lon, radius_km: config.dataset.radiusKm,
+      limit: config.dataset.limit, offset: config.dataset.offset
+    });
+    if (form && form.elements.interest.value) { params.set("interest", form.elements.interest.value); }
+    linker.wireList();
+    getJson(config.dataset.groupsUrl + "?" + params.toString()).then(function (collection) {
+      if (!collection) { return; }
+      collection.features.forEach(function (feature) {
+        var props = feature.properties, c = feature.geometry.coordinates;
+        var marker = dot(c[1], c[0]).addTo(map);
+        marker.bindTooltip(function () { return textNode("span", "", props.name); }, { direction: "top" });
+        marker.bindPopup(function () {
+          var box = document.createElement("div");
+          box.appendChild(pageLink(config.dataset.groupPageUrl, props.id, props.name));
+          box.appendChild(textNode("div", "", String(props.interest).replace(/_/g, " ") + " · " +
+            plural(props.member_count, "member") + " · " + (props.distance_m / 1000).toFixed(1) + " km"));
+          return box;
+        }, { maxWidth: 320 });
+        linker.add(String(props.id), marker, "dot");
+      });
+    }).catch(warn("groups"));
+  }
+
+  function startRoutes(config, map, linker) {
+    var list = document.getElementById("explore-results");
+    if (!list) { return; }
+    linker.wireList();
+    list.querySelectorAll(".result").forEach(function (item) {
+      var url = config.dataset.routeGeojsonUrl.replace(/0\.geojson$/, item.dataset.id + ".geojson");
+      getJson(url).then(function (feature) {
+        if (!feature || !feature.geometry) { return; }
+        var line = L.geoJSON(feature, { style: function () { return LINE; } }).addTo(map);
+        var name = feature.properties && feature.properties.name;
+        line.bindTooltip(function () { return textNode("span", "", name); }, { sticky: true });
+        line.bindPopup(function () {
+          var box = document.createElement("div");
+          box.appendChild(pageLink(config.dataset.routePageUrl, item.dataset.id, name));
+          var meta = item.querySelector(".meta");
+          if (meta) { box.appendChild(textNode("div", "", meta.textContent.replace(/\s+/g, " ").trim())); }
+          return box;
+        }, { maxWidth: 320 });
+        linker.add(item.dataset.id, line, "line");
+      }).catch(warn("route line"));
+    });
+  }
+
+  function startMap(config, map) {
+    var form = document.getElementById("explore-form");
+    var linker = new Linker(map, document.getElementById("explore-results"));
+    if (config.dataset.lat && config.dataset.lon) {
+      L.circle([Number(config.dataset.lat), Number(config.dataset.lon)], {
+        radius: Number(config.dataset.radiusKm) * 1000, color: "#1f7a5a", weight: 1, fill: false, interactive: false
+      }).addTo(map);
+    }
+    if (config.dataset.kind === "groups") { startGroups(config, map, form, linker); }
+    else if (config.dataset.kind === "routes") { startRoutes(config, map, linker); }
+    else { startEvents(config, map, form, linker); }
   }
 
   function startNearMe() {
@@ -140,6 +341,8 @@
   }
 
   function start() {
+    var form = document.getElementById("explore-form");
+    if (form) { startFilters(form); }
     startNearMe();
     var config = document.getElementById("explore-map-config");
     var map = config && window[config.dataset.map];
