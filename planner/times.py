@@ -83,3 +83,27 @@ def local_text(moment: datetime, tz_name: str) -> str:
     """A human local time such as "Sat 05 Dec 2026, 08:30 CST"."""
     local = moment.astimezone(ZoneInfo(tz_name))
     return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
+
+
+def clock_text(moment: datetime, tz_name: str, day_of: datetime | None = None) -> str:
+    """Wall-clock "12:00" in tz_name, with the day ("Sun 06 Dec, 12:00") unless it falls on day_of's local day."""
+    zone = ZoneInfo(tz_name)
+    local = moment.astimezone(zone)
+    same_day = day_of is not None and day_of.astimezone(zone).date() == local.date()
+    return local.strftime("%H:%M" if same_day else "%a %d %b, %H:%M")
+
+
+def relative_text(moment: datetime, now: datetime, tz_name: str) -> str:
+    """How long ago moment was as seen at now in tz_name: "just now", "5 min ago", "2 h ago", "yesterday", "3 Dec"."""
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    zone = ZoneInfo(tz_name)
+    local, today = moment.astimezone(zone).date(), now.astimezone(zone).date()
+    if (today - local).days == 1:
+        return "yesterday"
+    return f"{local.day} {local:%b}" if local.year == today.year else f"{local.day} {local:%b %Y}"

@@ -85,11 +85,13 @@ def validate_new(group_id: int, user: User | None, data: dict) -> dict:
 
 
 def create_event(group_id: int, user: User | None, data: dict) -> Event:
-    """A new outing of a group; organisers and the owner only."""
+    """A new outing of a group, its organiser going; organisers and the owner only."""
     user = access.require_user(user)
     columns = validate_new(group_id, user, data)
     event = Event(group_id=group_id, created_by_id=user.id, status="scheduled", **columns)
     db.session.add(event)
+    db.session.flush()
+    rsvp.organiser_going(event)
     db.session.commit()
     return event
 

@@ -15,6 +15,7 @@ from planner.errors import Conflict, NotFound, ServiceError
 from planner.extensions import db
 from planner.models import Event, MeetingPoint, Rsvp, User
 from planner.services import access, groups
+from planner.times import clock_text
 
 ACTIVE = ("going", "waitlisted")
 
@@ -116,6 +117,32 @@ def rsvp(event_id: int, user: User | None, meeting_point_id=None) -> dict:
     answer = _answer(row)
     db.session.commit()
     return answer
+
+
+def organiser_going(event: Event) -> None:
+    """The organiser who creates an outing is going by default (free to withdraw); call before its commit."""
+    db.session.add(
+        Rsvp(event_id=event.id, user_id=event.created_by_id, status="going", queued_at=func.clock_timestamp())
+    )
+    db.session.flush()
+
+
+def joining(event: Event, point_id: int | None) -> str:
+    """Where and when someone joins: "at Lake break, 12:00", or "at the start, 09:00" (the outing's time zone)."""
+    point = db.session.get(MeetingPoint, point_id) if point_id is not None else None
+    if point is None:
+        return f"at the start, {clock_text(event.starts_at, event.timezone, event.starts_at)}"
+    if point.meet_at is None:
+        return f"at {point.name}"
+    return f"at {point.name}, {clock_text(point.meet_at, event.timezone, event.starts_at)}"
+
+
+def state_text(event: Event, answer: dict) -> str:
+    """An RSVP answer in words: "You're going: meet at Lake break, 12:00" or "You're on the waitlist: number 3 …"."""
+    where = joining(event, answer["meeting_point_id"])
+    if answer["status"] == "going":
+        return f"You're going: meet {where}"
+    return f"You're on the waitlist: number {answer['waitlist_position']}; if a place frees up, meet {where}"
 
 
 def cancel(event_id: int, user: User | None) -> dict:

@@ -231,7 +231,7 @@ def run() -> dict[str, int]:
         route = _route(demo, group, users[demo.owner], created)
         event = _event(demo, group, route, users[demo.owner], created)
         _meeting_points(event, route, users[demo.owner], created)
-        _rsvps(event, [users[k] for k in demo.members], created)
+        _rsvps(event, [users[demo.owner], *(users[k] for k in demo.members)], created)
         _posts(group, event, users[demo.owner], [users[k] for k in demo.members], created)
     db.session.commit()
     return {kind: created[kind] for kind in ("users", "groups", "routes", "events", "meeting points", "rsvps", "posts")}

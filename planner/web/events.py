@@ -100,6 +100,9 @@ def show(event_id: int):
     rsvp_form.meeting_point_id.choices += [
         (str(p["id"]), f"{p['number']}. {p['name']}") for p in event["meeting_points"]
     ]
+    mine = event["my_rsvp"]
+    if mine is not None:
+        rsvp_form.meeting_point_id.data = str(mine["meeting_point_id"] or "")
     return render_template(
         "events/show.html",
         event=event,
@@ -108,6 +111,7 @@ def show(event_id: int):
         profile_svg=profile_svg,
         group_name=event_row.group.name,
         local=events.local_texts(event_row),
+        my_state=rsvp.state_text(event_row, mine) if mine is not None else None,
         is_staff=is_staff,
         is_member=is_member,
         suggested=suggestions.suggestions(event_id, me()) if is_staff else [],
@@ -140,7 +144,7 @@ def download_gpx(event_id: int):
 def cancel(event_id: int):
     """Cancel the outing (organisers)."""
     events.cancel_event(event_id, me())
-    flash("The outing is cancelled.", "info")
+    flash("Outing cancelled", "info")
     return redirect(url_for("events.show", event_id=event_id))
 
 
@@ -148,10 +152,8 @@ def cancel(event_id: int):
 def rsvp_going(event_id: int):
     """RSVP: going, or on the waitlist."""
     answer = rsvp.rsvp(event_id, me(), RsvpForm().meeting_point_id.data or None)
-    if answer["status"] == "going":
-        flash("You are going. See you there!", "success")
-    else:
-        flash(f"The outing is full: you are number {answer['waitlist_position']} on the waitlist.", "info")
+    text = rsvp.state_text(access.visible_event(event_id, me()), answer)
+    flash(text, "success" if answer["status"] == "going" else "info")
     return redirect(url_for("events.show", event_id=event_id))
 
 
@@ -159,7 +161,7 @@ def rsvp_going(event_id: int):
 def rsvp_cancel(event_id: int):
     """Withdraw your RSVP."""
     rsvp.cancel(event_id, me())
-    flash("You are no longer going.", "info")
+    flash("You're no longer going", "info")
     return redirect(url_for("events.show", event_id=event_id))
 
 
@@ -175,6 +177,8 @@ def add_point(event_id: int):
         if error.status != 400:
             raise
         flash(f"Meeting point not added: {error.message}", "error")
+    else:
+        flash("Meeting point added", "success")
     return redirect(url_for("events.show", event_id=event_id) + "#meeting-points")
 
 
@@ -183,6 +187,7 @@ def delete_point(point_id: int):
     """Remove a meeting point (organisers)."""
     event_id = meeting_points.event_id_of(point_id)
     meeting_points.delete(point_id, me())
+    flash("Meeting point removed", "info")
     return redirect(url_for("events.show", event_id=event_id) + "#meeting-points")
 
 
@@ -191,4 +196,5 @@ def post(event_id: int):
     """Post on the outing's thread."""
     form = PostForm()
     created = discussion.create_post("event", event_id, me(), form.body.data, form.parent_id.data or None)
+    flash("Reply posted" if created.parent_id else "Posted", "success")
     return redirect(url_for("events.show", event_id=event_id) + f"#post-{created.id}")

@@ -69,6 +69,7 @@ def _organise(page, watch, base: str) -> str:
     page.wait_for_url(re.compile(r".*/events/\d+$"))
     event_url = page.url
     assert page.locator("h1").inner_text() == TITLE
+    assert page.locator("p.my-state").inner_text().startswith("You're going: meet at the start, 08:00")
     assert page.locator("path.leaflet-interactive").count() > 0  # the route line and its markers are drawn
     _clean(page, watch, "new outing page")
     map_id = page.get_attribute("form[data-map-target]", "data-map-target")
@@ -79,6 +80,7 @@ def _organise(page, watch, base: str) -> str:
     page.click("form.point-form button[type=submit]")
     page.wait_for_url(re.compile(r".*#meeting-points$"))
     assert POINT in page.locator("ol.meeting-points").inner_text()
+    assert page.locator("p.flash").inner_text() == "Meeting point added"
     _clean(page, watch, "event page with a meeting point")
     return event_url
 
@@ -110,7 +112,8 @@ def _take_part(page, watch, base: str) -> None:
     """RSVP at the meeting point, post in the thread, and download the GPX and the ICS."""
     page.select_option("select[name=meeting_point_id]", label=f"1. {POINT}")
     page.click("form.rsvp-form button[type=submit]")
-    assert "You are going" in page.locator("p.flash").inner_text()
+    assert page.locator("p.flash").inner_text() == f"You're going: meet at {POINT}"
+    assert page.locator("p.my-state").inner_text() == f"You're going: meet at {POINT}"
     _clean(page, watch, "event page after RSVP")
     page.fill("form.post-form textarea[name=body]", POST)
     page.click("form.post-form button[type=submit]")
@@ -140,6 +143,9 @@ class TestOutingJourney:
         _find_on_explore(walker, walker_watch, base, event_url)
         _take_part(walker, walker_watch, base)
         organiser.goto(event_url)
-        assert "Walt Walker" in organiser.locator("section[aria-label='Who is going'] ul.people").inner_text()
+        going = organiser.locator("section[aria-label='Who is going']")
+        start, point = going.locator("h3").all_inner_texts()
+        assert re.fullmatch(r"At the start · .* 08:00 CST \(1\)", start) and point == f"1. {POINT} (1)"
+        assert going.locator("ul.people").all_inner_texts() == ["Olive Organiser", "Walt Walker"]
         assert POST.replace("**", "") in organiser.locator("ol.posts").inner_text()
         _clean(organiser, organiser_watch, "organiser sees the participant")

@@ -140,7 +140,7 @@ def _seed_own(index: int, payload: str, hub, organiser) -> dict:
     rsvp.rsvp(hub_event, user, point.id)
     discussion.create_post("event", hub_event, user, payload)
     discussion.create_post("group", hub_group, user, payload)
-    return {"email": user.email, "payload": payload, "group": group.id, "event": event.id}
+    return {"email": user.email, "payload": payload, "group": group.id, "event": event.id, "point": point.id}
 
 
 def _seed() -> Corpus:
@@ -186,6 +186,24 @@ class Inspector:
         )
         assert answer.status == 302, answer.text()
 
+    def rsvp_at(self, path: str, point_id: int) -> str:
+        """Open path, RSVP there at the meeting point point_id through the page's form; returns the flash's text."""
+        self.check(path)
+        self.page.select_option("select[name=meeting_point_id]", value=str(point_id))
+        with self.page.expect_navigation():
+            self.page.click("form.rsvp-form button[type=submit]")
+        self.assert_ran_nothing(f"{path} after the RSVP")
+        return self.page.locator("p.flash").text_content()
+
+    def assert_ran_nothing(self, where: str) -> dict:
+        """Assert that nothing ran on the current page and it had no errors; returns its STATE."""
+        state = self.page.evaluate(STATE)
+        where = f"{where}: "
+        assert state["hits"] == [] and self.dialogs == [], where + f"ran {state['hits']} {self.dialogs}"
+        assert state["marker"] == "undefined" and state["title"] != "pwned", where + "a payload left its mark"
+        assert self.watch.problems() == [], where + str(self.watch.problems())
+        return state
+
     def check(self, path: str, shown: tuple[str, ...] = (), min_overlays: int = 0, markers: int = 0) -> str:
         """Open path, open every map popup and tooltip, assert nothing ran and shown texts appear; returns the text.
 
@@ -197,11 +215,8 @@ class Inspector:
         if markers:
             self.page.wait_for_function(MARKERS_LOADED, arg=markers)
         overlays = self.page.evaluate(OPEN_OVERLAYS)
-        state = self.page.evaluate(STATE)
+        state = self.assert_ran_nothing(path)
         where = f"{path}: "
-        assert state["hits"] == [] and self.dialogs == [], where + f"ran {state['hits']} {self.dialogs}"
-        assert state["marker"] == "undefined" and state["title"] != "pwned", where + "a payload left its mark"
-        assert self.watch.problems() == [], where + str(self.watch.problems())
         assert len(overlays) >= min_overlays, where + f"only {len(overlays)} popups and tooltips"
         text = _squash(state["text"] + "".join(overlays))
         assert _missing(shown, text) == [], where + f"not shown as text: {_missing(shown, text)}"
@@ -283,3 +298,11 @@ class TestPagesShowingUserText:
             inspector.check("/me/privacy", shown=label, min_overlays=1)
             inspector.check("/routes/mine")
             assert inspector.page.locator("ol.events h2").all_text_contents() == [own["payload"]] * 2
+
+    def test_the_rsvp_confirmation_shows_the_meeting_point_as_text(self, inspector, corpus):
+        """Each payload's author RSVPs on the hub outing at the meeting point named by it: the flash shows it as text."""
+        for own in corpus.own:
+            inspector.log_in(own["email"])
+            flash = inspector.rsvp_at(f"/events/{corpus.hub_event}", own["point"])
+            assert flash == f"You're going: meet at {own['payload']}"
+            assert inspector.page.locator("p.my-state").text_content() == flash

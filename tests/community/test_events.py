@@ -62,8 +62,10 @@ class TestCreateEvent:
         assert EVENT_KEYS <= set(body)
         assert body["starts_at"] == "2030-05-01T00:30:00Z" and body["ends_at"] == "2030-05-01T04:00:00Z"
         assert body["timezone"] == "Asia/Shanghai"
-        assert (body["going_count"], body["waitlist_count"], body["spots_left"]) == (0, 0, 12)
-        assert body["route"] is None and body["meeting_points"] == [] and body["my_rsvp"] is None
+        # The organiser who creates an outing is going by default.
+        assert (body["going_count"], body["waitlist_count"], body["spots_left"]) == (1, 0, 11)
+        assert body["route"] is None and body["meeting_points"] == []
+        assert body["my_rsvp"] == {"status": "going", "meeting_point_id": None}
 
     def test_the_timezone_defaults_to_the_one_at_the_start_point(self, client, cast):
         berlin = {

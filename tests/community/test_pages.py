@@ -1,12 +1,16 @@
 """The group and outing pages, and the web forms for groups, RSVPs, meeting points and posts."""
 
+import html
 import re
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import Group
-from planner.services import discussion, meeting_points, rsvp
+from planner.models import Group, Post
+from planner.services import discussion, groups, meeting_points, rsvp
+from planner.times import iso_utc, local_text
+from planner.web.filters import zone_at
 from tests import factories
 from tests.web.helpers import submit
 
@@ -114,9 +118,13 @@ class TestEventPage:
         url = f"/events/{event.id}"
         response = submit(client, f"{url}/rsvp", {"meeting_point_id": ""}, page=url)
         assert response.status_code == 302
-        assert "number 1 on the waitlist" in client.get(url).get_data(as_text=True)
+        page = html.unescape(client.get(url).get_data(as_text=True))
+        assert '<p class="flash info">You\'re on the waitlist: number 1; if a place frees up, meet at the start' in page
+        assert '<p class="my-state waitlisted">You\'re on the waitlist: number 1;' in page
         submit(client, f"{url}/rsvp/cancel", {}, page=url)
         assert rsvp.my_rsvp(event.id, cast.outsider) is None
+        page = html.unescape(client.get(url).get_data(as_text=True))
+        assert "You're no longer going" in page and "my-state" not in page
 
     def test_adding_a_meeting_point_by_place_name(self, client, cast):
         event = factories.event(cast.group)
@@ -129,6 +137,70 @@ class TestEventPage:
             page=url,
         )
         assert [p.name for p in meeting_points.ordered(event.id)] == ["Station"]
+
+
+class TestMyState:
+    def test_the_page_says_where_and_when_you_join_and_preselects_it(self, client, cast):
+        start = datetime(2030, 5, 1, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+        event = factories.event(cast.group, starts_at=start, ends_at=start + timedelta(hours=6))
+        lake = meeting_points.add(
+            event.id, cast.owner, {"name": "Lake break", "lat": 30.26, "lon": 120.16, "meet_at": "2030-05-01T12:00"}
+        )
+        login(client, cast.member)
+        url = f"/events/{event.id}"
+        submit(client, f"{url}/rsvp", {"meeting_point_id": str(lake.id)}, page=url)
+        page = html.unescape(client.get(url).get_data(as_text=True))
+        assert '<p class="flash success">You\'re going: meet at Lake break, 12:00</p>' in page
+        assert '<p class="my-state going">You\'re going: meet at Lake break, 12:00</p>' in page
+        assert re.search(rf'<option selected value="{lake.id}">', page)
+        assert "Update my meeting point" in page
+        submit(client, f"{url}/rsvp", {"meeting_point_id": ""}, page=url)
+        page = html.unescape(client.get(url).get_data(as_text=True))
+        assert '<p class="my-state going">You\'re going: meet at the start, 09:00</p>' in page
+        assert '<option selected value="">At the start</option>' in page
+
+    def test_who_is_going_is_grouped_by_meeting_point(self, client, cast):
+        event = factories.event(cast.group)
+        lake = meeting_points.add(event.id, cast.owner, {"name": "Lake break", "lat": 30.26, "lon": 120.16})
+        rsvp.rsvp(event.id, cast.organiser)
+        rsvp.rsvp(event.id, cast.member, lake.id)
+        login(client, cast.member)
+        page = client.get(f"/events/{event.id}").get_data(as_text=True)
+        section = page[page.index('aria-label="Who is going"') :]
+        start_at, lake_at = section.index("At the start"), section.index("1. Lake break")
+        organiser_name, member_name = cast.organiser.display_name, cast.member.display_name
+        assert start_at < section.index(organiser_name) < lake_at < section.index(member_name)
+
+
+class TestPostTimes:
+    def _post_hours_ago(self, cast, hours, **thread):
+        post = Post(author_id=cast.member.id, body_md="Hi", body_html="<p>Hi</p>", **thread)
+        db.session.add(post)
+        db.session.flush()
+        post.created_at = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=hours)
+        db.session.commit()
+        return post
+
+    def test_posts_show_a_relative_and_a_zoned_time_never_raw_utc(self, client, cast):
+        event = factories.event(cast.group)
+        post = self._post_hours_ago(cast, 3, event_id=event.id)
+        page = client.get(f"/events/{event.id}").get_data(as_text=True)
+        shanghai = local_text(post.created_at, "Asia/Shanghai")
+        assert f'<time datetime="{iso_utc(post.created_at)}" class="post-time">3 h ago' in page
+        assert f'<span class="local-time">{shanghai}</span>' in page and shanghai.endswith("CST")
+        assert " UTC<" not in page
+        assert 'src="/static/js/local_time.js" defer' in page
+
+    def test_the_tz_cookie_picks_the_viewers_zone_and_a_bad_one_is_ignored(self, client, cast):
+        post = self._post_hours_ago(cast, 5, group_id=cast.group.id)
+        client.set_cookie("tz", "Europe/Berlin")
+        page = client.get(f"/groups/{cast.group.id}").get_data(as_text=True)
+        assert f'<span class="local-time">{local_text(post.created_at, "Europe/Berlin")}</span>' in page
+        client.set_cookie("tz", "Mars/Olympus<script>")
+        page = client.get(f"/groups/{cast.group.id}").get_data(as_text=True)
+        home = zone_at(groups.group_dict(cast.group, None))
+        assert f'<span class="local-time">{local_text(post.created_at, home)}</span>' in page
+        assert "Mars/Olympus" not in page and "5 h ago" in page
 
 
 class TestThreadForms:

@@ -3,9 +3,12 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from planner.errors import Conflict, NotFound, ServiceError, Unauthorized
-from planner.services import access, rsvp
+from planner.extensions import db
+from planner.models import Event, Rsvp
+from planner.services import access, events, meeting_points, rsvp
 from tests import factories
 
 
@@ -106,6 +109,74 @@ class TestCapacityChange:
         assert events.event_dict(event, cast.owner)["spots_left"] == 0
         rsvp.cancel(event.id, people[0])
         assert _statuses(event.id, people) == [None, "going", "going", "waitlisted"]
+
+
+NEW_OUTING = {
+    "title": "Ridge loop",
+    "starts_at": "2030-05-01T09:00:00+08:00",
+    "ends_at": "2030-05-01T15:00:00+08:00",
+    "capacity": 2,
+    "lat": 30.25,
+    "lon": 120.15,
+}
+
+
+class TestOrganiserGoing:
+    def test_the_organiser_who_creates_an_outing_is_going_and_counted(self, cast):
+        event = events.create_event(cast.group.id, cast.organiser, NEW_OUTING)
+        assert rsvp.my_rsvp(event.id, cast.organiser) == {"status": "going", "meeting_point_id": None}
+        assert rsvp.counts(event.id) == {"going": 1, "waitlisted": 0}
+        assert rsvp.rsvp(event.id, cast.member)["status"] == "going"
+        assert rsvp.rsvp(event.id, cast.outsider) == {
+            "status": "waitlisted",
+            "meeting_point_id": None,
+            "waitlist_position": 1,
+        }
+
+    def test_the_organiser_may_withdraw_and_the_waitlist_moves_up(self, cast):
+        event = events.create_event(cast.group.id, cast.owner, {**NEW_OUTING, "capacity": 1})
+        assert rsvp.rsvp(event.id, cast.member)["status"] == "waitlisted"
+        rsvp.cancel(event.id, cast.owner)
+        assert rsvp.my_rsvp(event.id, cast.owner) is None
+        assert rsvp.my_rsvp(event.id, cast.member)["status"] == "going"
+
+    def test_a_refused_outing_writes_no_event_and_no_rsvp(self, cast):
+        def rows():
+            return db.session.scalar(select(func.count()).select_from(Rsvp).where(Rsvp.user_id == cast.organiser.id))
+
+        before = rows()
+        with pytest.raises(ServiceError):
+            events.create_event(cast.group.id, cast.organiser, {**NEW_OUTING, "ends_at": NEW_OUTING["starts_at"]})
+        db.session.rollback()
+        assert rows() == before
+        assert db.session.scalar(select(func.count()).select_from(Event).where(Event.title == "Ridge loop")) == 0
+
+    def test_the_api_create_answers_the_organiser_going(self, client, cast):
+        from tests.community.conftest import bearer
+
+        body = client.post(
+            f"/api/v1/groups/{cast.group.id}/events", json=NEW_OUTING, headers=bearer(cast.organiser)
+        ).get_json()
+        assert (body["going_count"], body["spots_left"], body["my_rsvp"]["status"]) == (1, 1, "going")
+
+
+class TestStateText:
+    def test_where_and_when_you_join_in_the_outings_zone(self, cast):
+        event = factories.event(
+            cast.group, starts_at=datetime(2030, 5, 1, 1, 0, tzinfo=UTC), ends_at=datetime(2030, 5, 1, 8, tzinfo=UTC)
+        )
+        lake = meeting_points.add(
+            event.id, cast.owner, {"name": "Lake break", "lat": 30.26, "lon": 120.16, "meet_at": "2030-05-01T12:00"}
+        )
+        bare = meeting_points.add(event.id, cast.owner, {"name": "Bridge", "lat": 30.27, "lon": 120.17})
+        going = rsvp.rsvp(event.id, cast.member, lake.id)
+        assert rsvp.state_text(event, going) == "You're going: meet at Lake break, 12:00"
+        assert rsvp.state_text(event, rsvp.rsvp(event.id, cast.member)) == "You're going: meet at the start, 09:00"
+        assert rsvp.state_text(event, rsvp.rsvp(event.id, cast.member, bare.id)) == "You're going: meet at Bridge"
+        waiting = {"status": "waitlisted", "meeting_point_id": lake.id, "waitlist_position": 3}
+        assert rsvp.state_text(event, waiting) == (
+            "You're on the waitlist: number 3; if a place frees up, meet at Lake break, 12:00"
+        )
 
 
 class TestRsvpApi:
