@@ -51,6 +51,7 @@ def _organise(page, watch, base: str) -> str:
     page.fill("input[name=name]", GROUP)
     page.select_option("select[name=interest]", "hiking")
     page.fill("textarea[name=description]", "Easy hikes around the lake.")
+    page.click("details.coords summary")  # the place picker folds the coordinates away
     page.fill("input[name=lat]", "30.26")
     page.fill("input[name=lon]", "120.15")
     page.click("main form button[type=submit]")
