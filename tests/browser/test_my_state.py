@@ -89,7 +89,7 @@ def _clean(page, watch, where: str) -> None:
     assert page.evaluate(NO_SIDEWAYS), f"{where}: the page scrolls sideways"
 
 
-@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("width", [360, 390, 430, 1280])
 class TestMyState:
     def test_rsvp_at_a_meeting_point_says_so_keeps_the_choice_and_groups_who_is_going(
         self, open_context, live_app, world, width
