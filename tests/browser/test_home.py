@@ -95,7 +95,6 @@ class TestNearYou:
         # lists first on phones: the first popular card starts within the first screen
         assert page.locator(".popular li").first.bounding_box()["y"] < 844
         assert page.locator("section.map").get_attribute("aria-describedby") == "near-you"
-        page.screenshot(path="/tmp/home-phone.png", full_page=True)
         assert watch.problems() == []
 
     def test_a_member_without_location_sees_their_groups_area(self, open_context, live_app, world):
@@ -151,7 +150,6 @@ class TestGroupsList:
         assert "Cape Town, ZA" in page.locator(".card", has_text="Table Mountain club").inner_text()
         assert page.locator("section.map").get_attribute("aria-describedby") == "groups-list"
         assert page.evaluate(NO_SCROLL)
-        page.screenshot(path="/tmp/groups-phone.png", full_page=True)
         assert watch.problems() == []
 
     def test_group_names_and_titles_run_nothing_in_the_list_and_on_the_map(self, open_context, live_app, world):
