@@ -63,6 +63,7 @@ def create(group_id: int):
         except ServiceError as error:
             form_error(form, error if error.field != "file" else ServiceError(error.code, error.message, "gpx"))
         else:
+            flash("Outing created: you're going", "success")
             return redirect(url_for("events.show", event_id=event.id))
     return render_template(
         "events/form.html", form=form, event=None, group_name=group.name, picker_tiles=tile_options()["tiles"]
@@ -82,6 +83,7 @@ def edit(event_id: int):
         except ServiceError as error:
             form_error(form, error if error.field != "file" else ServiceError(error.code, error.message, "gpx"))
         else:
+            flash("Outing updated", "success")
             return redirect(url_for("events.show", event_id=event_id))
     return render_template(
         "events/form.html", form=form, event=event, group_name=event.group.name, picker_tiles=tile_options()["tiles"]

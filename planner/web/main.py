@@ -1,14 +1,16 @@
 """The home page: what is near you first (popular and soonest outings, groups), beside a map of them.
 
-Where "near" is, in order: ?lat=&lon= (static/js/home.js adds them from the browser's location when
-the visitor allows it), the place last searched on explore (kept in the session), the home area of
-the group the visitor joined last; else the upcoming outings everywhere with a prompt for a place.
+Where "near" is, in order: the browser's location (static/js/home.js adds ?lat=&lon= when the visitor
+allows it; the session keeps it), the visitor's own home area (set on /me/home-area), the place last
+searched on explore (kept in the session), the home area of the group the visitor joined last; else
+the upcoming outings everywhere with a prompt for a place.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, session, url_for
 from flask_login import current_user
+from geoalchemy2.shape import to_shape
 
 from planner.errors import ServiceError
 from planner.geo import maps
@@ -38,22 +40,36 @@ def remember_place(name: str, lat: float, lon: float, source: str = "search") ->
     }
 
 
+def _last_place() -> dict | None:
+    """{name, lat, lon, source} of the place kept in the session, or None (a broken one is dropped)."""
+    last = session.get(LAST_PLACE)
+    if not isinstance(last, dict) or not {"name", "lat", "lon"} <= last.keys():
+        return None
+    try:
+        near = parse_query(Near, {"lat": last["lat"], "lon": last["lon"]})
+    except ServiceError:
+        session.pop(LAST_PLACE, None)
+        return None
+    source = "browser" if last.get("source") == "browser" else "search"
+    return {"name": str(last["name"]), "lat": near.lat, "lon": near.lon, "source": source}
+
+
 def _where() -> dict | None:
     """{name, lat, lon, source} of "near you", or None when nothing is known (see the module docstring)."""
     if request.args.get("lat") or request.args.get("lon"):
         near = parse_query(Near, {name: request.args.get(name, "") for name in ("lat", "lon")})
         remember_place("your location", near.lat, near.lon, "browser")
         return {"name": "your location", "lat": near.lat, "lon": near.lon, "source": "browser"}
-    last = session.get(LAST_PLACE)
-    if isinstance(last, dict) and {"name", "lat", "lon"} <= last.keys():
-        try:
-            near = parse_query(Near, {"lat": last["lat"], "lon": last["lon"]})
-        except ServiceError:
-            session.pop(LAST_PLACE, None)
-        else:
-            source = "browser" if last.get("source") == "browser" else "search"
-            return {"name": str(last["name"]), "lat": near.lat, "lon": near.lon, "source": source}
-    home = popular.groups_home(_me())
+    last = _last_place()
+    if last is not None and last["source"] == "browser":
+        return last
+    user = _me()
+    if user is not None and user.share_home_area and user.home_area is not None:  # home_area is deferred
+        point = to_shape(user.home_area)
+        return {"name": "your home area", "lat": point.y, "lon": point.x, "source": "home"}
+    if last is not None:
+        return last
+    home = popular.groups_home(user)
     if home is not None:
         return {"name": home["name"], "lat": home["lat"], "lon": home["lon"], "source": "group"}
     return None

@@ -70,6 +70,7 @@ def _organise(page, watch, base: str) -> str:
     page.wait_for_url(re.compile(r".*/events/\d+$"))
     event_url = page.url
     assert page.locator("h1").inner_text() == TITLE
+    assert page.locator("p.flash").inner_text() == "Outing created: you're going"
     assert page.locator("p.my-state").inner_text().startswith("You're going: meet at the start, 08:00")
     assert page.locator("path.leaflet-interactive").count() > 0  # the route line and its markers are drawn
     _clean(page, watch, "new outing page")

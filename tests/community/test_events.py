@@ -171,6 +171,26 @@ class TestEventForm:
         event = db.session.scalar(select(Event).where(Event.title == "Form walk"))
         assert event.starts_at == datetime(2030, 1, 5, 7, 30, tzinfo=UTC)
 
+    def test_creating_and_editing_confirm_themselves(self, client, cast):
+        login(client, cast.organiser)
+        data = {
+            "title": "Confirmed walk",
+            "starts_at": "2030-01-05T08:30",
+            "ends_at": "2030-01-05T12:00",
+            "timezone": "Europe/Berlin",
+            "capacity": "8",
+            "activity": "hiking",
+            "difficulty": "",
+            "route_id": "",
+            "lat": "52.5",
+            "lon": "13.4",
+        }
+        created = submit(client, f"/groups/{cast.group.id}/events/new", data, follow_redirects=True)
+        assert "Outing created: you&#39;re going" in created.get_data(as_text=True)
+        event = db.session.scalar(select(Event).where(Event.title == "Confirmed walk"))
+        edited = submit(client, f"/events/{event.id}/edit", {**data, "title": "Renamed walk"}, follow_redirects=True)
+        assert "Outing updated" in edited.get_data(as_text=True) and "Renamed walk" in edited.get_data(as_text=True)
+
     def test_a_gpx_uploaded_on_the_spot_becomes_the_route(self, client, cast):
         from io import BytesIO
 
