@@ -26,11 +26,18 @@ setup:
 db: setup
 	@$(DB_READY)
 
-run: db
+# The web app and one worker (Procfile) under honcho; they share var/secret_key, so the unsubscribe links a worker
+# signs open on the web. E-mail goes to var/mail/ (listed on /dev/mail) unless PLANNER_SMTP_HOST is set.
+run: db var/secret_key
 	@DATABASE_URL='$(APP_DB_URL)' .venv/bin/flask --app planner db upgrade --directory migrations
 	@DATABASE_URL='$(APP_DB_URL)' .venv/bin/flask --app planner seed
-	@echo "==> serving on http://$(HOST):$(PORT)  (Ctrl-C to stop; 'make stop' stops PostgreSQL)"
-	@DATABASE_URL='$(APP_DB_URL)' .venv/bin/flask --app planner run --host $(HOST) --port $(PORT)
+	@echo "==> serving on http://$(HOST):$(PORT) with one worker  (Ctrl-C stops both; 'make stop' stops PostgreSQL)"
+	@DATABASE_URL='$(APP_DB_URL)' SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" PLANNER_HOST='$(HOST)' \
+	  PLANNER_PORT='$(PORT)' PLANNER_BASE_URL="$${PLANNER_BASE_URL:-http://$(HOST):$(PORT)}" \
+	  PLANNER_DEV_MAIL_PAGE="$${PLANNER_DEV_MAIL_PAGE:-1}" .venv/bin/honcho start -f Procfile
+
+var/secret_key:
+	@mkdir -p var && umask 077 && python3 -c 'import secrets; print(secrets.token_hex(32))' > $@
 
 test: lint db
 	@scripts/fetch_gpxpy_testfiles.sh

@@ -61,6 +61,26 @@ def from_env() -> dict:
         "TILES_CACHE_DIR": os.environ.get("PLANNER_TILES_CACHE_DIR", str(ROOT / "var" / "tiles")),
         "TILES_USER_AGENT": os.environ.get("PLANNER_TILES_USER_AGENT", "planner tile cache (self-hosted)"),
         "TILES_TIMEOUT_S": float(os.environ.get("PLANNER_TILES_TIMEOUT_S", "3")),
+        # Outgoing e-mail: SMTP when PLANNER_SMTP_HOST is set, else .eml files under PLANNER_MAIL_DIR.
+        "SMTP_HOST": os.environ.get("PLANNER_SMTP_HOST", "").strip(),
+        "SMTP_PORT": _int("PLANNER_SMTP_PORT", 587),
+        # starttls (the default), tls (implicit TLS, usually port 465) or none (a relay on this machine)
+        "SMTP_SECURITY": os.environ.get("PLANNER_SMTP_SECURITY", "starttls").strip().lower(),
+        "SMTP_USER": os.environ.get("PLANNER_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("PLANNER_SMTP_PASSWORD", ""),
+        "SMTP_TIMEOUT_S": float(os.environ.get("PLANNER_SMTP_TIMEOUT_S", "10")),
+        "MAIL_FROM": os.environ.get("PLANNER_MAIL_FROM", "planner <planner@localhost>"),
+        "MAIL_DIR": os.environ.get("PLANNER_MAIL_DIR", str(ROOT / "var" / "mail")),
+        # A mail job retries this many times (after the first try), waiting BASE_S, BASE_S**2, BASE_S**3 … seconds.
+        "MAIL_RETRY_ATTEMPTS": _int("PLANNER_MAIL_RETRY_ATTEMPTS", 12),
+        "MAIL_RETRY_BASE_S": _int("PLANNER_MAIL_RETRY_BASE_S", 2),
+        # `flask worker`: a heartbeat every HEARTBEAT_S; a worker silent for STALLED_S is dead and its jobs rerun.
+        "WORKER_HEARTBEAT_S": float(os.environ.get("PLANNER_WORKER_HEARTBEAT_S", "10")),
+        "WORKER_STALLED_S": float(os.environ.get("PLANNER_WORKER_STALLED_S", "30")),
+        # 1 shows the .eml files of MAIL_DIR at /dev/mail (also shown whenever the app runs in debug mode).
+        "DEV_MAIL_PAGE": os.environ.get("PLANNER_DEV_MAIL_PAGE", "") == "1",
+        # Links in e-mails and calendar feeds point here (no request to take the host from in a worker).
+        "BASE_URL": os.environ.get("PLANNER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "TILES_ATTRIBUTION": os.environ.get(
             "PLANNER_TILES_ATTRIBUTION",
             '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',

@@ -3,6 +3,7 @@
 import time
 from typing import TYPE_CHECKING
 
+import procrastinate
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -53,12 +54,15 @@ def ping_idle_connections(engine: Engine, idle_s: float = IDLE_PING_S) -> None:
 
 # Tables that belong to PostGIS itself, never to our migrations.
 POSTGIS_TABLES = frozenset({"spatial_ref_sys"})
+# The job queue's tables (procrastinate's schema, applied by a migration as the library ships it).
+QUEUE_TABLE_PREFIX = "procrastinate_"
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic filter: skip PostGIS's own tables and let GeoAlchemy2 handle spatial indexes."""
-    if type_ == "table" and reflected and compare_to is None and name in POSTGIS_TABLES:
-        return False
+    """Alembic filter: skip PostGIS's and the queue's own tables and let GeoAlchemy2 handle spatial indexes."""
+    if type_ == "table" and reflected and compare_to is None:
+        if name in POSTGIS_TABLES or name.startswith(QUEUE_TABLE_PREFIX):
+            return False
     return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
 
 
@@ -79,3 +83,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 # Storage, switches and limits come from the app config (RATELIMIT_*, RATE_LIMIT_*).
 limiter = Limiter(key_func=get_remote_address)
+# The job queue, in the app's own PostgreSQL database. Services defer jobs by task name on the session's
+# connection (planner.services.queue), so a job exists exactly when the change that caused it is committed;
+# `flask worker` opens the queue's own pool and runs the tasks of planner.jobs.
+queue = procrastinate.App(connector=procrastinate.SyncPsycopgConnector())

@@ -107,3 +107,12 @@ def relative_text(moment: datetime, now: datetime, tz_name: str) -> str:
     if (today - local).days == 1:
         return "yesterday"
     return f"{local.day} {local:%b}" if local.year == today.year else f"{local.day} {local:%b %Y}"
+
+
+def duration_text(seconds: int | float | None) -> str:
+    """Seconds as "3 h 05 min" (or "—" when unknown)."""
+    if seconds is None:
+        return "—"
+    minutes = int(round(seconds / 60))
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,6 +74,8 @@ def make_app(url: str, **config):
             "GEOCODER_URL": "",
             "TILES_URL": "",
             "RATELIMIT_ENABLED": False,
+            "SMTP_HOST": "",
+            "MAIL_DIR": tempfile.mkdtemp(prefix="planner-mail-"),
             **config,
         }
     )

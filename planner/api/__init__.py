@@ -20,12 +20,14 @@ from planner.api import (  # noqa: E402
     accounts,
     discovery,
     events,
+    feeds,
     groups,
     meeting_points,
+    notifications,
     openapi,  # noqa: E402,F401
     posts,
     privacy,
     routes,
 )
 
-MODULES = (accounts, routes, discovery, groups, events, meeting_points, posts, privacy)
+MODULES = (accounts, routes, discovery, groups, events, meeting_points, posts, privacy, notifications, feeds)

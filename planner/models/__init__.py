@@ -4,6 +4,7 @@ from planner.models.discussion import Post
 from planner.models.event import Event, Rsvp
 from planner.models.group import Group, Membership
 from planner.models.meeting_point import MeetingPoint
+from planner.models.notification import GroupNotificationSetting, JobError, Notification, NotificationSettings
 from planner.models.place import GazetteerName, GazetteerPlace
 from planner.models.privacy import PrivacyZone
 from planner.models.route import Route
@@ -15,8 +16,12 @@ __all__ = [
     "GazetteerName",
     "GazetteerPlace",
     "Group",
+    "GroupNotificationSetting",
+    "JobError",
     "MeetingPoint",
     "Membership",
+    "Notification",
+    "NotificationSettings",
     "Post",
     "PrivacyZone",
     "Route",

@@ -64,6 +64,9 @@ class Event(Model):
     start = mapped_column(GeoPoint, nullable=False)
     route_id: Mapped[int | None] = mapped_column(ForeignKey("routes.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default="scheduled", server_default="scheduled")
+    # Grows with every change people are told about (time, place, route, meeting points, cancellation):
+    # the calendar's SEQUENCE and the key that makes a stale reminder a no-op.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 

@@ -30,6 +30,8 @@ class User(UserMixin, Model):
     # Opt-in, coarsened to a ~1 km grid, used only to suggest fair meeting points; never shown to anyone.
     share_home_area: Mapped[bool] = mapped_column(default=False, server_default="false")
     home_area = mapped_column(GeoPointNoIndex, nullable=True, deferred=True)
+    # The secret in the private calendar feed's URL; replaced to revoke the old URL.
+    calendar_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

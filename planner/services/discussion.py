@@ -15,10 +15,10 @@ from sqlalchemy.orm import joinedload
 
 from planner.errors import NotFound, ServiceError
 from planner.extensions import db
-from planner.models import Post, User
+from planner.models import Event, Post, User
 from planner.schemas import parse, parse_query
 from planner.schemas.discussion import PageQuery, PostIn, PostPatch
-from planner.services import access
+from planner.services import access, notify
 from planner.services.markdown import render_markdown
 from planner.times import iso_utc
 
@@ -115,6 +115,11 @@ def create_post(kind: str, thread_id: int, user: User | None, body, parent_id=No
     parent = _parent(where, fields.parent_id)
     post = Post(author_id=user.id, parent_id=parent, body_md=body_md, body_html=body_html, **where)
     db.session.add(post)
+    db.session.flush()
+    parent_author = db.session.scalar(select(Post.author_id).where(Post.id == parent)) if parent else None
+    event = db.session.get(Event, where["event_id"]) if "event_id" in where else None
+    thread = event.title if event is not None else group.name
+    notify.post_created(post, user, thread, parent_author)
     db.session.commit()
     return post
 

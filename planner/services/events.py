@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from geoalchemy2.elements import WKTElement
 from geoalchemy2.functions import ST_X, ST_Y
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
@@ -13,7 +14,7 @@ from planner.extensions import db
 from planner.models import Event, Group, Route, Rsvp, User
 from planner.schemas import parse
 from planner.schemas.events import EventIn, EventPatch
-from planner.services import access, groups, meeting_points, routes, rsvp
+from planner.services import access, groups, meeting_points, notify, routes, rsvp
 from planner.times import iso_utc, local_naive, local_text, parse_instant, timezone_at
 
 
@@ -92,8 +93,21 @@ def create_event(group_id: int, user: User | None, data: dict) -> Event:
     db.session.add(event)
     db.session.flush()
     rsvp.organiser_going(event)
+    notify.outing_created(event, user.id)
     db.session.commit()
     return event
+
+
+def _what_changed(event: Event, columns: dict) -> list[str]:
+    """Which of an outing's time, start and route columns would change: "time", "place", "route"."""
+    what = []
+    if any(key in columns and columns[key] != getattr(event, key) for key in ("starts_at", "ends_at")):
+        what.append("time")
+    if "start" in columns and to_shape(event.start).wkt != to_shape(WKTElement(columns["start"])).wkt:
+        what.append("place")
+    if "route_id" in columns and columns["route_id"] != event.route_id:
+        what.append("route")
+    return what
 
 
 def update_event(event_id: int, user: User | None, data: dict) -> Event:
@@ -103,12 +117,17 @@ def update_event(event_id: int, user: User | None, data: dict) -> Event:
     columns = _columns(parse(EventPatch, data), event.group, user, event)
     _check_times(columns.get("starts_at", event.starts_at), columns.get("ends_at", event.ends_at))
     rsvp.lock_event(event.id)
+    what = _what_changed(event, columns)
     for key, value in columns.items():
         setattr(event, key, value)
+    if what:
+        event.version += 1
     db.session.flush()
     if "route_id" in columns:
         meeting_points.resnap(event)
     rsvp.promote_waitlisted(event.id)
+    if what:
+        notify.outing_changed(event, user.id, what)
     db.session.commit()
     return event
 
@@ -119,6 +138,8 @@ def cancel_event(event_id: int, user: User | None) -> Event:
     if event.status == "cancelled":
         raise Conflict("already_cancelled", "This outing is already cancelled.")
     event.status = "cancelled"
+    event.version += 1
+    notify.outing_cancelled(event, access.require_user(user).id)
     db.session.commit()
     return event
 

@@ -12,7 +12,7 @@ from planner.extensions import db
 from planner.models import Group, Membership, User
 from planner.schemas import parse
 from planner.schemas.groups import GroupIn, GroupPatch, RoleIn
-from planner.services import access
+from planner.services import access, notify
 
 
 def point_wkt(lat: float, lon: float) -> str:
@@ -64,6 +64,8 @@ def join(group_id: int, user: User | None) -> str:
         status = "active" if group.visibility == "public" else "pending"
         row = Membership(group_id=group_id, user_id=user.id, role="member", status=status)
         db.session.add(row)
+        if status == "pending":
+            notify.join_requested(group, user)
         db.session.commit()
     return "member" if row.status == "active" else "pending"
 
@@ -108,9 +110,11 @@ def _target(group_id: int, user_id: int) -> Membership:
 
 def approve(group_id: int, actor: User | None, user_id: int) -> Membership:
     """Accept a pending request to join; owner and organisers only."""
-    access.staff_group(group_id, actor)
+    group = access.staff_group(group_id, actor)
     row = _target(group_id, user_id)
-    row.status = "active"
+    if row.status == "pending":
+        row.status = "active"
+        notify.join_approved(group, user_id, access.require_user(actor).id)
     db.session.commit()
     return row
 

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from planner.errors import NotFound, ServiceError
 from planner.extensions import db
 from planner.geo.stats import estimate_duration_s
-from planner.models import Event, MeetingPoint, Route, User
+from planner.models import Event, MeetingPoint, Route, Rsvp, User
 from planner.schemas import parse
 from planner.schemas.meeting_points import MeetingPointIn, MeetingPointPatch
-from planner.services import access, geocode, groups, routes
+from planner.services import access, geocode, groups, notify, routes
 from planner.times import iso_utc, local_text, parse_instant
 
 
@@ -84,15 +84,38 @@ def add(event_id: int, user: User | None, data: dict) -> MeetingPoint:
 def update(point_id: int, user: User | None, data: dict) -> MeetingPoint:
     """Change any field of a meeting point; organisers only."""
     point = access.staff_point(point_id, user)
-    for key, value in _columns(point.event, parse(MeetingPointPatch, data)).items():
+    event = point.event
+    old = notify.point_label(point, event)
+    old_place = to_shape(point.point).wkt
+    for key, value in _columns(event, parse(MeetingPointPatch, data)).items():
         setattr(point, key, value)
+    db.session.flush()
+    db.session.refresh(point, ["point"])
+    new = notify.point_label(point, event)
+    if new != old or to_shape(point.point).wkt != old_place:
+        event.version += 1
+        notify.meeting_point_changed(event, access.require_user(user).id, _chosen_by(point.id), old, new)
     db.session.commit()
     return point
+
+
+def _chosen_by(point_id: int) -> list[int]:
+    """The people going or waitlisted who meet at a meeting point."""
+    return list(
+        db.session.scalars(
+            select(Rsvp.user_id).where(Rsvp.meeting_point_id == point_id, Rsvp.status.in_(("going", "waitlisted")))
+        )
+    )
 
 
 def delete(point_id: int, user: User | None) -> None:
     """Remove a meeting point; RSVPs that chose it keep going without one."""
     point = access.staff_point(point_id, user)
+    event = point.event
+    event.version += 1
+    notify.meeting_point_changed(
+        event, access.require_user(user).id, _chosen_by(point.id), notify.point_label(point, event), None
+    )
     db.session.delete(point)
     db.session.commit()
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, literal, select, tuple_
 from planner.errors import Conflict, NotFound, ServiceError
 from planner.extensions import db
 from planner.models import Event, MeetingPoint, Rsvp, User
-from planner.services import access, groups
+from planner.services import access, groups, notify
 from planner.times import clock_text
 
 ACTIVE = ("going", "waitlisted")
@@ -175,6 +175,9 @@ def promote_waitlisted(event_id: int) -> int:
     for row in first:
         row.status = "going"
     db.session.flush()
+    event = db.session.get(Event, event_id)
+    assert event is not None
+    notify.waitlist_promoted(event, [row.user_id for row in first])
     return len(first)
 
 

@@ -6,16 +6,7 @@ from datetime import datetime
 
 from flask import request
 
-from planner.times import local_text, now_utc, relative_text, timezone_at, zone_names
-
-
-def duration(seconds: int | float | None) -> str:
-    """Seconds as "3 h 05 min" (or "—" when unknown)."""
-    if seconds is None:
-        return "—"
-    minutes = int(round(seconds / 60))
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+from planner.times import duration_text, local_text, now_utc, relative_text, timezone_at, zone_names
 
 
 def km(metres: float | None, digits: int = 1) -> str:
@@ -51,7 +42,7 @@ def local_time(iso: str, zone: str) -> str:
 
 FILTERS = {
     "ago": ago,
-    "duration": duration,
+    "duration": duration_text,
     "km": km,
     "local_time": local_time,
     "metres": metres,
