@@ -1,48 +1,77 @@
-"""An event as iCalendar (RFC 5545) and as GPX (the route plus the meeting points as waypoints)."""
+"""An event as iCalendar (RFC 5545; the VEVENT the feeds share) and as GPX (the route plus the meeting points)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from geoalchemy2.shape import to_shape
-from icalendar import Calendar, vGeo
+from icalendar import Calendar, vDuration, vGeo
 from icalendar import Event as IcsEvent
 
 from planner.geo import gpx, gpx_export
-from planner.models import Event, User
+from planner.models import Event, MeetingPoint, User
 from planner.services import access, meeting_points, routes
 from planner.times import in_zone, now_utc
 
-
-def _location(event: Event) -> tuple[str, float, float]:
-    """(text, lat, lon) of where to be first: the first meeting point along the route, else the start."""
-    points = meeting_points.ordered(event.id)
-    if points:
-        where = to_shape(points[0].point)
-        return f"{points[0].name} ({where.y:.5f}, {where.x:.5f})", where.y, where.x
-    start = to_shape(event.start)
-    return f"Start ({start.y:.5f}, {start.x:.5f})", start.y, start.x
+REFRESH = timedelta(hours=1)  # how often a subscribed calendar should fetch a feed again
+PRODID = "-//planner//outings//EN"
+Where = tuple[str, float, float]  # (LOCATION text, lat, lon)
 
 
-def event_ics(event_id: int, user: User | None, event_url: str) -> bytes:
-    """The event as a one-event VCALENDAR: DTSTART/DTEND in its timezone, LOCATION, GEO and URL."""
-    event = access.visible_event(event_id, user)
-    location, lat, lon = _location(event)
+def place(name: str, geography) -> Where:
+    """LOCATION text "name (lat, lon)" and the coordinates of a geography point."""
+    where = to_shape(geography)
+    return f"{name} ({where.y:.5f}, {where.x:.5f})", where.y, where.x
+
+
+def first_place(event: Event, first_point: MeetingPoint | None) -> Where:
+    """Where to be first: the first meeting point along the route when there is one, else the start."""
+    if first_point is not None:
+        return place(first_point.name, first_point.point)
+    return place("Start", event.start)
+
+
+def vevent(event: Event, url: str, where: Where, description: str) -> IcsEvent:
+    """One outing as a VEVENT: UID, times in its zone, SEQUENCE (version - 1), STATUS, LOCATION, GEO and URL."""
+    cancelled = event.status == "cancelled"
     item = IcsEvent()
     item.add("uid", f"event-{event.id}@planner")
     item.add("dtstamp", now_utc())
     item.add("dtstart", in_zone(event.starts_at, event.timezone))
     item.add("dtend", in_zone(event.ends_at, event.timezone))
-    item.add("summary", event.title)
-    item.add("description", event.description or "")
-    item.add("location", location)
-    item.add("geo", vGeo((lat, lon)))
-    item.add("url", event_url)
-    item.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
+    item.add("sequence", max(event.version - 1, 0))
+    item.add("summary", f"Cancelled: {event.title}" if cancelled else event.title)
+    item.add("description", description)
+    item.add("location", where[0])
+    item.add("geo", vGeo((where[1], where[2])))
+    item.add("url", url)
+    item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return item
+
+
+def to_ical(items: list[IcsEvent], name: str | None = None) -> bytes:
+    """A VCALENDAR of items with the VTIMEZONEs they use; a feed (name given) also carries its name and refresh hint."""
     calendar = Calendar()
-    calendar.add("prodid", "-//planner//outings//EN")
+    calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add_component(item)
+    if name is not None:
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", name)
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(REFRESH))
+    for item in items:
+        calendar.add_component(item)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def event_ics(event_id: int, user: User | None, event_url: str) -> bytes:
+    """The event as a one-event VCALENDAR: DTSTART/DTEND in its timezone, LOCATION, GEO and URL."""
+    event = access.visible_event(event_id, user)
+    points = meeting_points.ordered(event.id)
+    where = first_place(event, points[0] if points else None)
+    return to_ical([vevent(event, event_url, where, event.description or "")])
 
 
 def _waypoints(event: Event, with_start: bool) -> list[gpx.Waypoint]:

@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 
 from icalendar import Calendar
 
-from planner.services import meeting_points, routes
+from planner.services import events, meeting_points, routes
 from tests import factories
 from tests.community.conftest import LINE_POINTS, north_line_gpx
 from tests.web.helpers import submit
@@ -38,6 +38,14 @@ class TestEventIcs:
         item = Calendar.from_ical(client.get(f"/api/v1/events/{event.id}.ics").data).walk("VEVENT")[0]
         assert str(item["location"]).startswith("Early stop")
         assert (item["geo"].latitude, item["geo"].longitude) == (30.21, 120.1)
+
+    def test_a_cancelled_outing_says_so_with_a_higher_sequence(self, client, cast):
+        event = factories.event(cast.group)
+        before = Calendar.from_ical(client.get(f"/api/v1/events/{event.id}.ics").data).walk("VEVENT")[0]
+        events.cancel_event(event.id, cast.owner)
+        after = Calendar.from_ical(client.get(f"/api/v1/events/{event.id}.ics").data).walk("VEVENT")[0]
+        assert (before.decoded("sequence"), str(before["status"])) == (0, "CONFIRMED")
+        assert (after.decoded("sequence"), str(after["status"])) == (1, "CANCELLED")
 
     def test_private_outings_are_404_to_outsiders(self, client, private_cast):
         event = factories.event(private_cast.group)
