@@ -1,8 +1,9 @@
 """Delivering the notification e-mails that wait: each once, claimed with SKIP LOCKED so workers never share one.
 
 A message the server refuses for good (a 5xx answer, a refused recipient) is marked failed with the server's
-answer; anything else (the server down, a 4xx, a timeout) raises so the job retries with backoff, and the
-messages not yet sent stay pending. A batch is committed as soon as it is sent, so a worker killed in the middle
+answer, and so is one that cannot be composed (it would hold up every message after it); anything else (the
+server down, a 4xx, a refused sender, a timeout) raises so the job retries with backoff, and the messages not yet
+sent stay pending. A batch is committed as soon as it is sent, so a worker killed in the middle
 can resend at most one batch.
 """
 
@@ -36,10 +37,41 @@ def _claim() -> list[Notification]:
 
 
 def _refused_for_good(error: Exception) -> bool:
-    """Whether the server's answer means this message will never be taken (5xx, or every recipient refused)."""
+    """Whether the server's answer means this message will never be taken (5xx, or every recipient refused).
+
+    A refused sender (MAIL FROM, or a log-in the server wants first) is the settings' fault, not the message's:
+    every message would be refused alike, so they all wait for the settings to be fixed.
+    """
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return True
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return False
     return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
+
+
+def _error_text(error: Exception) -> str:
+    """An error as kept on its row."""
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _send(send: mail.Send, row: Notification, user: User, config) -> bool:
+    """Send row's e-mail; False (row failed) if it cannot be built or is refused for good; raises otherwise."""
+    row.email_attempts += 1
+    try:
+        message = mail_compose.compose(row, user, config)
+    except Exception as error:  # it would fail alike on every retry, holding up the messages after it
+        row.email_status, row.email_error = "failed", _error_text(error)
+        return False
+    try:
+        send(message)
+    except Exception as error:
+        row.email_error = _error_text(error)
+        if not _refused_for_good(error):
+            raise
+        row.email_status = "failed"
+        return False
+    row.email_status, row.emailed_at, row.email_error = "sent", now_utc(), None
+    return True
 
 
 def deliver_pending() -> int:
@@ -50,17 +82,10 @@ def deliver_pending() -> int:
         while batch := _claim():
             users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({n.user_id for n in batch})))}
             for row in batch:
-                row.email_attempts += 1
                 try:
-                    send(mail_compose.compose(row, users[row.user_id], config))
-                except Exception as error:
-                    row.email_error = f"{type(error).__name__}: {error}"[:2000]
-                    if not _refused_for_good(error):
-                        db.session.commit()
-                        raise
-                    row.email_status = "failed"
-                    continue
-                row.email_status, row.emailed_at, row.email_error = "sent", now_utc(), None
-                sent += 1
+                    sent += _send(send, row, users[row.user_id], config)
+                except Exception:
+                    db.session.commit()  # what was sent is marked so, and this row keeps its error
+                    raise
             db.session.commit()
     return sent
