@@ -22,7 +22,8 @@ VENV="$ROOT/.venv"
 # gpsbabel reads our GPX exports back in the tests; chromium runs the browser tests (driven by Playwright);
 # redis-server backs the shared rate limiter in the two-process scale-out test; nodejs checks the syntax of
 # the map scripts we render (tests/unit/test_maps.py).
-SYSTEM_PACKAGES=(gpsbabel chromium redis-server nodejs)
+# openssl makes the throwaway certificate of the STARTTLS/TLS mail tests.
+SYSTEM_PACKAGES=(gpsbabel chromium redis-server nodejs openssl)
 # With DATABASE_URL set, the database lives elsewhere: no local PostgreSQL is needed.
 [ -n "${DATABASE_URL:-}" ] || SYSTEM_PACKAGES+=(postgresql-15 postgresql-15-postgis-3)
 
