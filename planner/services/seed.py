@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from planner.extensions import db
 from planner.models import Event, Group, MeetingPoint, Membership, Post, Route, Rsvp, User
-from planner.services import accounts, meeting_points, routes, rsvp
+from planner.services import accounts, meeting_points, notify, routes, rsvp
 from planner.services.markdown import render_markdown
 from planner.times import at_local
 
@@ -313,6 +313,8 @@ def _event(demo: DemoGroup, group: Group, route: Route, owner: User, created: Co
             description=f"{demo.description}\n\nWe follow the route below; see the meeting points.",
         )
         db.session.add(event)
+        db.session.flush()
+        notify.outing_created(event, owner.id)  # the members hear of it, so a fresh `make run` has mail to show
         db.session.commit()
         created["events"] += 1
     return event

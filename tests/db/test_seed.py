@@ -1,6 +1,6 @@
 """flask seed loads the demo data, and a second run changes nothing."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from planner.extensions import db
 from planner.models import Event, Group, MeetingPoint, Membership, Post, Route, Rsvp, User
@@ -47,3 +47,11 @@ class TestSeed:
         page = client.get("/").get_data(as_text=True)
         assert "West Lake hills" in page and "Round the lake to Rapperswil" in page
         assert "Tiergarten figure of eight" not in page  # private group
+
+    def test_members_are_told_of_the_demo_outings(self, runner, app):
+        runner.invoke(args=["seed"])
+        with app.app_context():
+            fan_outs = db.session.scalar(
+                text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'planner.jobs.fan_out'")
+            )
+            assert fan_outs == counts()["Event"]
