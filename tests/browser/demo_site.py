@@ -52,6 +52,7 @@ def site(live_app) -> Site:
             "/routes/new",
             "/routes/mine",
             "/me/privacy",
+            "/me/calendar",
             "/me/home-area",
             *([f"/posts/{post.id}/edit"] if post else []),
         )

@@ -15,6 +15,7 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "hei
 BLOCKING = {"serious", "critical"}
 # The pages the issue names, by what they show (index into the demo site's paths, or a fixed path).
 PUBLIC_PAGES = {"home": "/", "explore": "/explore", "log in": "/login", "sign up": "/register"}
+NOTIFICATION_PAGES = {"notifications": "/me/notifications", "notification settings": "/me/notifications/settings"}
 # Each map's element id names what describes it: aria-describedby or aria-labelledby on the map or its wrapper.
 MAP_ALTERNATIVES = """() => Array.from(document.querySelectorAll(".folium-map")).map((map) => {
   const holder = map.closest("[aria-describedby], [aria-labelledby]") || map;
@@ -28,7 +29,14 @@ MAP_ALTERNATIVES = """() => Array.from(document.querySelectorAll(".folium-map"))
 def _pages(site: demo_site.Site) -> dict[str, str]:
     """The pages to check, by name."""
     group, event, route = site.public[4], site.public[5], site.public[6]
-    return {**PUBLIC_PAGES, "group": group, "outing": event, "route": route, "new outing": site.owner_only[3]}
+    return {
+        **PUBLIC_PAGES,
+        "group": group,
+        "outing": event,
+        "route": route,
+        "new outing": site.owner_only[3],
+        **NOTIFICATION_PAGES,
+    }
 
 
 def _blocking(results: dict) -> list[str]:

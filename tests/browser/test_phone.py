@@ -14,6 +14,7 @@ site = demo_site.site  # the fixture
 
 pytestmark = pytest.mark.browser
 PHONE_WIDTHS = (360, 390, 430)
+NOTIFICATION_PAGES = ("/me/notifications", "/me/notifications/settings")  # a logged-in person's own pages
 MIN_TARGET_PX = 44
 # What a page is wider than the window by, and the elements sticking out furthest (to tell why).
 # The width is the one asked for: a phone that zooms out to fit a wide page reports a wider window.
@@ -67,7 +68,7 @@ def test_no_page_scrolls_sideways_and_controls_are_big_enough(open_context, live
     paths = site.public
     if logged_in:
         log_in(page, live_app.base)
-        paths = (*site.public, *site.owner_only)
+        paths = (*site.public, *site.owner_only, *NOTIFICATION_PAGES)
     wide, small = _walk(page, live_app.base, paths, width)
     assert not wide, "pages scroll sideways:\n" + "\n".join(wide)
     assert not small, f"controls under {MIN_TARGET_PX} px:\n" + "\n".join(small)

@@ -182,7 +182,8 @@ CASES = [
     ("groups list", groups_world, "web", "/groups", 5),
     ("explore events", events_world, "web", f"/explore?{NEAR}", 4),
     ("explore groups", groups_world, "web", f"/explore?{NEAR}&what=groups", 3),
-    ("home page", events_world, "web", "/", 5),  # user, memberships, your groups' area, near you, groups nearby
+    # user, memberships, your groups' area, near you, groups nearby, the header bell's unread count
+    ("home page", events_world, "web", "/", 6),
     ("API event", outing_world, "api", "/api/v1/events/{id}", 8),
     ("API group", group_world, "api", "/api/v1/groups/{id}", 5),
     ("API events nearby", events_world, "api", f"/api/v1/events/nearby?{NEAR}", 1),
