@@ -8,10 +8,10 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 
-Send = Callable[[EmailMessage], object]
+Send = Callable[[Message], object]
 
 
 @contextmanager
@@ -40,7 +40,7 @@ def _folder(folder: Path) -> Send:
     """A send function that writes each message to folder as <UTC time>-<random>.eml."""
     folder.mkdir(parents=True, exist_ok=True)
 
-    def write(message: EmailMessage) -> Path:
+    def write(message: Message) -> Path:
         path = folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
         path.write_bytes(message.as_bytes())
         return path

@@ -23,12 +23,14 @@ from planner.times import now_utc
 BATCH = 20
 
 
-def _claim() -> list[Notification]:
-    """Up to BATCH pending e-mails no other worker holds, oldest first, locked until the next commit."""
+def _claim(after_id: int) -> list[Notification]:
+    """Up to BATCH pending e-mails after after_id that no other worker holds, oldest first, locked until the next
+    commit. Starting after the last batch skips the index entries of the rows just sent, which stay in the
+    partial index until a vacuum: scanning them again made each batch slower than the one before."""
     return list(
         db.session.scalars(
             select(Notification)
-            .where(Notification.email_status == "pending")
+            .where(Notification.email_status == "pending", Notification.id > after_id)
             .order_by(Notification.id)
             .limit(BATCH)
             .with_for_update(skip_locked=True)
@@ -76,10 +78,11 @@ def _send(send: mail.Send, row: Notification, user: User, config) -> bool:
 
 def deliver_pending() -> int:
     """Send every pending notification e-mail; returns how many were sent. Raises on a passing failure."""
-    sent = 0
+    sent, last_id = 0, 0
     config = current_app.config
     with mail.outbox(config) as send:
-        while batch := _claim():
+        while batch := _claim(last_id):
+            last_id = batch[-1].id
             users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({n.user_id for n in batch})))}
             for row in batch:
                 try:
