@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from email.header import Header
-from email.policy import compat32
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, make_msgid
 from urllib.parse import urlsplit
 
