@@ -5,12 +5,14 @@ Reading untrusted bytes happens in three cheap steps; every refusal is a GpxErro
 1. the byte cap (code ``file_too_large``), and a check that lxml, if installed, is >= 5 (gpxpy would
    use an older lxml; that raises RuntimeError, since it is a deployment fault, not a bad file);
 2. a prolog scan that decodes only the bytes before the root element, in the encoding the
-   document really uses (BOM, UTF-16 without BOM, or its XML declaration), and refuses anything
-   there but whitespace, comments and processing instructions: a DOCTYPE, so entity tricks
-   (billion laughs, external entities) never reach an XML parser;
-3. one streaming pyexpat pass that keeps only points, elevations, times, names and descriptions,
-   validates every value as it arrives, and stops at the point cap (code ``invalid_gpx``, like
-   every refusal but the byte cap). Its DOCTYPE/ENTITY handlers raise too, as a second line of defence.
+   document really uses (BOM, UTF-16 without BOM, or its XML declaration; the two must agree), and
+   refuses anything there but whitespace, comments and processing instructions: a DOCTYPE, so entity
+   tricks (billion laughs, external entities) never reach an XML parser;
+3. one streaming pyexpat pass, told the encoding step 2 found (UTF-8 and UTF-16 as bytes, any other
+   encoding decoded by Python first: expat itself reads no multi-byte legacy encoding such as
+   GB18030), that keeps only points, elevations, times, names and descriptions, validates every value
+   as it arrives, and stops at the point cap (code ``invalid_gpx``, like every refusal but the byte
+   cap). Its DOCTYPE/ENTITY handlers raise too, as a second line of defence.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import functools
 import importlib.metadata
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pyexpat import ExpatError, ParserCreate
@@ -33,7 +35,13 @@ _GPX_NAMESPACES = (GPX10_NS, GPX11_NS, "")  # "" = no namespace, which real apps
 _CHUNK_BYTES = 1 << 20
 _PROLOG_FIRST_BYTES = 4096
 _MAX_ABS_ELE_M = 100_000.0
-_SAFE_ENCODINGS = re.compile(r"utf-8|utf-16(-le|-be)?|ascii|iso8859-\d+|cp125\d")
+_SAFE_ENCODINGS = re.compile(r"utf-8|utf-16(-le|-be)?|ascii|iso8859-\d+|cp125\d|gb18030|gbk|gb2312")
+_EXPAT_READS = {"utf-8": "UTF-8", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}  # the rest is decoded first
+_READ_AS = {"gbk": "gb18030", "gb2312": "gb18030"}  # as browsers do: files labelled GB2312 or GBK use more
+_BYTE_MARKS = (
+    (codecs.BOM_UTF8, "utf-8", 3), (b"\xff\xfe", "utf-16-le", 2), (b"\xfe\xff", "utf-16-be", 2),
+    (b"<\x00", "utf-16-le", 0), (b"\x00<", "utf-16-be", 0),
+)  # fmt: skip
 _XML_DECL_ENCODING = re.compile(r"<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._\-]{0,39})[\"']")
 _PROLOG_SKIP = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
 UTC = UTC
@@ -41,6 +49,17 @@ _NOT_XML = "This is not an XML document (a GPX file starts with '<?xml' or '<gpx
 _DECLARATION_REFUSED = (
     "The file contains a DOCTYPE or ENTITY declaration, which GPX files never need; refused for safety."
 )
+
+
+@dataclass(frozen=True)
+class _Encoding:
+    """How a document's bytes are read: the Python codec, the bytes before the first character (a BOM), and
+    how messages name the encoding and where it came from."""
+
+    codec: str
+    offset: int
+    label: str
+    source: str  # "the encoding it declares", "as its first bytes say" or "the default when none is declared"
 
 
 class GpxError(ValueError):
@@ -107,16 +126,49 @@ def parse_gpx(data: bytes, *, max_bytes: int = 20_000_000, max_points: int = 200
         raise GpxError(f"The file is {len(data):,} bytes; the limit is {max_bytes:,} bytes.", "file_too_large")
     if not data.strip():
         raise GpxError("The file is empty: it is not an XML document.")
-    _check_prolog(data)
-    reader = _GpxReader(max_points)
-    view = memoryview(data)
+    encoding = _check_prolog(data)
+    reader = _GpxReader(max_points, _EXPAT_READS.get(encoding.codec, "UTF-8"))
     try:
-        for offset in range(0, len(data), _CHUNK_BYTES):
-            reader.parser.Parse(view[offset : offset + _CHUNK_BYTES], False)
+        for chunk in _chunks(data, encoding):
+            reader.parser.Parse(chunk, False)
         reader.parser.Parse(b"", True)
     except ExpatError as err:
-        raise _explain_expat_error(err, data) from None
+        raise _explain_expat_error(err, data, encoding) from None
     return reader.result()
+
+
+def _chunks(data: bytes, encoding: _Encoding) -> Iterator[bytes | memoryview | str]:
+    """The document after its BOM in pieces for expat: bytes in UTF-8 or UTF-16, else text Python decoded."""
+    if encoding.codec in _EXPAT_READS:
+        view = memoryview(data)
+        for offset in range(encoding.offset, len(data), _CHUNK_BYTES):
+            yield view[offset : offset + _CHUNK_BYTES]
+        return
+    text = _decoded(data, encoding)
+    for offset in range(0, len(text), _CHUNK_BYTES):
+        yield text[offset : offset + _CHUNK_BYTES]  # pyexpat hands text to expat as UTF-8
+
+
+def _decoded(data: bytes, encoding: _Encoding) -> str:
+    """The text of a document in an encoding expat does not read itself."""
+    try:
+        return data[encoding.offset :].decode(encoding.codec)
+    except UnicodeDecodeError:
+        raise _encoding_error(data, encoding) or GpxError(_NOT_XML) from None
+
+
+def _refuse_utf_8_behind_a_legacy_declaration(data: bytes, encoding: _Encoding) -> None:
+    """Refuse non-ASCII UTF-8 bytes declared as a legacy encoding: read as declared, they would be mojibake."""
+    if encoding.codec in (*_EXPAT_READS, "ascii") or data.isascii():
+        return
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # real legacy text is practically never valid UTF-8 too
+    raise GpxError(
+        f"The file declares the encoding {encoding.label!r}, but its bytes are UTF-8: change the declaration "
+        'to encoding="UTF-8".'
+    )
 
 
 @functools.cache
@@ -139,37 +191,39 @@ def _require_safe_lxml() -> None:
         raise RuntimeError(f"lxml {version} is installed; planner requires lxml >= 5 (or no lxml) to read GPX.")
 
 
-def _document_encoding(data: bytes) -> tuple[str, int]:
-    """(Python codec, offset of the first character) as expat finds them: BOM, UTF-16 sniffing, XML declaration."""
-    codec, offset, sniffed = "utf-8", 0, True
-    for start, found, skip in (
-        (codecs.BOM_UTF8, "utf-8", 3),
-        (b"\xff\xfe", "utf-16-le", 2),
-        (b"\xfe\xff", "utf-16-be", 2),
-        (b"<\x00", "utf-16-le", 0),
-        (b"\x00<", "utf-16-be", 0),
-    ):
-        if data.startswith(start):
-            codec, offset = found, skip
-            break
-    else:
-        sniffed = False
-    declared = _XML_DECL_ENCODING.match(data[offset : offset + 512].decode(codec, "replace"))
+def _document_encoding(data: bytes) -> _Encoding:
+    """How to read data: its BOM or UTF-16 sniffing, and its XML declaration, which must agree when both exist."""
+    marked, offset = next(((codec, skip) for start, codec, skip in _BYTE_MARKS if data.startswith(start)), ("", 0))
+    first = "UTF-16" if marked.startswith("utf-16") else "UTF-8"
+    declared = _XML_DECL_ENCODING.match(data[offset : offset + 512].decode(marked or "utf-8", "replace"))
     if declared is None:
-        return codec, offset
+        source = "as its first bytes say" if marked else "the default when none is declared"
+        return _Encoding(marked or "utf-8", offset, first, source)
+    label = declared.group(1)
     try:
-        named = codecs.lookup(declared.group(1)).name
+        named = codecs.lookup(label).name
     except LookupError:
         named = ""
     if not _SAFE_ENCODINGS.fullmatch(named):
-        label = declared.group(1)
         raise GpxError(f"The file declares the encoding {label!r}, which is not supported; save it as UTF-8.")
-    return (codec if sniffed else named), offset
+    if marked and not (named == marked or (named == "utf-16" and first == "UTF-16")):
+        raise GpxError(
+            f"The file's first bytes mark it as {first}, but it declares the encoding {label!r}; the two must "
+            "agree. Save it again as UTF-8."
+        )
+    if not marked and named.startswith("utf-16"):
+        raise GpxError(
+            f"The file declares the encoding {label!r}, but its bytes are not UTF-16 (they read as UTF-8 or "
+            'another 8-bit encoding): change the declaration to the encoding it is saved in, such as "UTF-8".'
+        )
+    return _Encoding(marked or _READ_AS.get(named, named), offset, label, "the encoding it declares")
 
 
-def _check_prolog(data: bytes) -> None:
-    """Allow only whitespace, comments and processing instructions before the root element."""
-    codec, offset = _document_encoding(data)
+def _check_prolog(data: bytes) -> _Encoding:
+    """Allow only whitespace, comments and processing instructions before the root element; the encoding read."""
+    encoding = _document_encoding(data)
+    _refuse_utf_8_behind_a_legacy_declaration(data, encoding)
+    codec, offset = encoding.codec, encoding.offset
     if not data[offset : offset + 64].decode(codec, "replace").lstrip().startswith("<"):
         raise GpxError(_NOT_XML)
     decoder = codecs.getincrementaldecoder(codec)("strict")
@@ -179,7 +233,7 @@ def _check_prolog(data: bytes) -> None:
         try:
             pending += decoder.decode(chunk, final=offset >= len(data))
         except UnicodeDecodeError:
-            raise _encoding_error(data, codec) or GpxError(_NOT_XML) from None
+            raise _encoding_error(data, encoding) or GpxError(_NOT_XML) from None
         skipped = _PROLOG_SKIP.match(pending)
         assert skipped is not None  # a starred group matches every string, if only with an empty match
         pending = pending[skipped.end() :]
@@ -187,35 +241,36 @@ def _check_prolog(data: bytes) -> None:
             html = pending[:14].lower() == "<!doctype html"
             raise GpxError("This is an HTML page, not a GPX file." if html else _DECLARATION_REFUSED)
         if pending[:1] == "<" and pending[1:2] not in ("", "?", "!"):
-            return
+            return encoding
         if offset >= len(data) or (pending and not pending.startswith("<")):
             raise GpxError(_NOT_XML)
         size *= 2  # an unfinished comment or PI: read on, doubling so a huge prolog stays linear
 
 
-def _encoding_error(data: bytes, codec: str) -> GpxError | None:
+def _encoding_error(data: bytes, encoding: _Encoding) -> GpxError | None:
     """An error naming the first byte that is not valid in the document's encoding, or None if all are."""
+    body = data[encoding.offset :]
     try:
-        data.decode(codec)
+        body.decode(encoding.codec)
     except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
+        line = body[: err.start].decode(encoding.codec).count("\n") + 1
         return GpxError(
-            f"The file is not valid {codec.upper()} (the encoding it declares or defaults to): byte {err.start:,} "
+            f"The file is not valid {encoding.label} ({encoding.source}): byte {encoding.offset + err.start:,} "
             f"on line {line} cannot be decoded. Save it again as UTF-8."
         )
     return None
 
 
-def _explain_expat_error(err: ExpatError, data: bytes) -> GpxError:
+def _explain_expat_error(err: ExpatError, data: bytes, encoding: _Encoding) -> GpxError:
     """Turn a pyexpat error into a GpxError a person can act on."""
     message = expat_errors.messages[err.code]
     if message == expat_errors.XML_ERROR_NO_ELEMENTS:
         return GpxError("This is not an XML document: it has no root element.")
+    undecodable = _encoding_error(data, encoding) if encoding.codec in _EXPAT_READS else None
+    if undecodable is not None:  # expat meets bad bytes as a bad token or a cut character
+        return undecodable
     if message in (expat_errors.XML_ERROR_UNKNOWN_ENCODING, expat_errors.XML_ERROR_INCORRECT_ENCODING):
         return GpxError(f"The file's declared encoding cannot be used ({message}); save it as UTF-8.")
-    undecodable = _encoding_error(data, _document_encoding(data)[0])
-    if message == expat_errors.XML_ERROR_INVALID_TOKEN and undecodable:
-        return undecodable
     return GpxError(f"The file is not well-formed XML: {message} at line {err.lineno}, column {err.offset + 1}.")
 
 
@@ -239,8 +294,8 @@ class _GpxReader:
     parent with the right role, so look-alike elements inside vendor extensions are never read.
     """
 
-    def __init__(self, max_points: int):
-        self.parser = parser = ParserCreate(namespace_separator=" ")
+    def __init__(self, max_points: int, encoding: str = "UTF-8"):
+        self.parser = parser = ParserCreate(encoding, namespace_separator=" ")
         parser.buffer_text, parser.buffer_size = True, 1 << 16
         parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = self._refuse_declaration
         parser.StartElementHandler, parser.EndElementHandler = self._root, self._end

@@ -1,4 +1,5 @@
-"""The demo data as `flask seed` makes it, the paths of every kind of page, and logging in as a demo owner."""
+"""The demo data as `flask seed` makes it, the paths of every kind of page (and of the Chinese groups' pages), and
+logging in as a demo owner."""
 
 from __future__ import annotations
 
@@ -13,11 +14,15 @@ from planner.models import Event, Group, Post, Route
 from planner.services import seed
 
 OWNER = f"{seed.GROUPS[0].owner}@demo.planner.example"
+CHINESE_GROUPS = ("西湖夜跑团", "北京周末徒步", "深圳湾骑行")
 
 
 @dataclass(frozen=True)
 class Site:
-    """Paths of the demo data's pages, as the owner of the first demo group sees them and as anyone does."""
+    """Paths of the demo data's pages, as the owner of the first demo group sees them and as anyone does.
+
+    public starts with the English pages (tests index them), then the Chinese groups' outing pages and the first
+    Chinese group's page and route (long lines of Chinese text, which wraps differently from English)."""
 
     public: tuple[str, ...]
     owner_only: tuple[str, ...]
@@ -42,6 +47,7 @@ def site(live_app) -> Site:
             f"/routes/{route.id}",
             "/developers",
             "/events/999999",
+            *_chinese_pages(),
         )
         owner_only = (
             "/groups/new",
@@ -57,6 +63,16 @@ def site(live_app) -> Site:
             *([f"/posts/{post.id}/edit"] if post else []),
         )
         return Site(public=public, owner_only=owner_only)
+
+
+def _chinese_pages() -> tuple[str, ...]:
+    """The Chinese groups' outing pages, then the first Chinese group's page and its route's page."""
+    events = []
+    for name in CHINESE_GROUPS:
+        group_id = db.session.scalar(select(Group.id).where(Group.name == name))
+        events.append(db.session.scalar(select(Event).where(Event.group_id == group_id)))
+    first = events[0]
+    return (*(f"/events/{e.id}" for e in events), f"/groups/{first.group_id}", f"/routes/{first.route_id}")
 
 
 def log_in(page, base: str) -> None:
