@@ -26,13 +26,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
-
+from bench._scratch import recreate_database, sync_url  # noqa: E402
 from bench.processes import free_port, start_gunicorn, stop_group  # noqa: E402
 from planner import create_app  # noqa: E402
 from planner.extensions import db  # noqa: E402
@@ -61,24 +59,6 @@ CITIES = [
 EVENTS_PER_CITY = 50
 RSVP_EVENTS = 10
 PEOPLE = 80
-
-
-def sync_url(url: str, database: str) -> str:
-    """A psycopg conninfo URL for database on url's server."""
-    return make_url(url).set(database=database, drivername="postgresql").render_as_string(hide_password=False)
-
-
-def recreate_database(url: str) -> str:
-    """Drop and create planner_load, migrate it to head; returns its SQLAlchemy URL."""
-    assert re.fullmatch(r"[a-z_]+", DB_NAME)
-    with psycopg.connect(sync_url(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    load_url = make_url(url).set(database=DB_NAME).render_as_string(hide_password=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": load_url, "GEOCODER_URL": "", "TILES_URL": ""})
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-    return load_url
 
 
 def _point(rng: random.Random, lat: float, lon: float, within_m: float = 25_000) -> str:
@@ -334,7 +314,9 @@ def main() -> int:
         print(f"missing: {', '.join(missing)} (install gunicorn into the venv and Debian's wrk)", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    load_url = recreate_database(url)
+    load_url = recreate_database(
+        url, DB_NAME, lambda u: create_app({"SQLALCHEMY_DATABASE_URI": u, "GEOCODER_URL": "", "TILES_URL": ""})
+    )
     seeded = seed(load_url)
     print(
         f"planner_load: {len(seeded['events'])} events, {len(seeded['tokens'])} people with tokens, "

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import smtplib
 import statistics
 import subprocess
@@ -29,14 +28,14 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import make_url, select, text
+from sqlalchemy import select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from _ratios import check, interleaved, report  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 
+from bench._scratch import recreate_database, sync_url  # noqa: E402
 from bench.processes import free_port, stop_group  # noqa: E402
 from planner import create_app  # noqa: E402
 from planner.extensions import db  # noqa: E402
@@ -61,25 +60,6 @@ BARE_INSERT = """
 INSERT INTO notifications (user_id, kind, key, params, url, event_id, group_id, email_status)
 SELECT m.user_id, 'new_outing', :key, CAST(:params AS jsonb), :url, :event_id, :group_id, 'pending'
 FROM memberships m WHERE m.group_id = :group_id AND m.status = 'active' AND m.user_id <> :actor_id"""
-
-
-def sync_url(url: str, database: str) -> str:
-    """The libpq URL of database on url's server."""
-    return make_url(url).set(database=database, drivername="postgresql").render_as_string(hide_password=False)
-
-
-def recreate_database(url: str) -> str:
-    """Drop and create the scratch database, migrate it to head; returns its SQLAlchemy URL."""
-    assert re.fullmatch(r"[a-z_]+", DB_NAME)
-    with psycopg.connect(sync_url(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    bench_url = make_url(url).set(database=DB_NAME).render_as_string(hide_password=False)
-    app = bench_app(bench_url)
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        db.engines[None].dispose()
-    return bench_url
 
 
 def bench_app(url: str):
@@ -385,7 +365,7 @@ def main() -> int:
     if not url:
         print("Set DATABASE_URL to the PostGIS server (make bench does).", file=sys.stderr)
         return 2
-    bench_url = recreate_database(url)
+    bench_url = recreate_database(url, DB_NAME, bench_app)
     app = bench_app(bench_url)
     try:
         with app.app_context(), tempfile.TemporaryDirectory(prefix="planner-notify-bench-") as folder:

@@ -20,7 +20,7 @@ from planner.models import Notification, User
 from planner.services import mail_compose
 from planner.times import now_utc
 
-BATCH = 20
+BATCH = 50
 
 
 def _claim(after_id: int) -> list[Notification]:
