@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["gpx_ingest.py", "nearby.py", "notify.py", "load.py"]
+BENCHMARKS = ["gpx_ingest.py", "nearby.py", "search.py", "notify.py", "load.py"]
 VERDICT = re.compile(r"\b(PASS|MISS|FAIL)\b")
 
 

@@ -1,4 +1,4 @@
-"""Discovery: GET /groups/nearby, /events/nearby, /routes/nearby, /events?bbox= and /places (GeoJSON
+"""Discovery: GET /groups/nearby, /events/nearby, /routes/nearby, /events?bbox=, /search and /places (GeoJSON
 FeatureCollections), and /timezone."""
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from planner.schemas.discovery import (
     PlacesQuery,
     RouteCollection,
     RoutesNearbyQuery,
+    SearchCollection,
+    SearchQuery,
     TimezoneOut,
     TimezoneQuery,
     ViewportCollection,
 )
-from planner.services import places, search
+from planner.services import places, search, word_search
 from planner.times import iso_utc, timezone_at
 
 _BBOX_DESCRIPTION = (
@@ -47,7 +49,29 @@ _ROUTES_DESCRIPTION = (
     "from its start to the closest point."
 )
 
+_SEARCH_DESCRIPTION = (
+    "Outings, groups and routes whose name, description (or a route's GPX name) hold every word of q: English "
+    "with stemming ('rides' finds 'ride'; quotes, or and -word as in web search engines), Chinese, Japanese, "
+    "Korean, Thai and other scripts written without spaces also inside longer words ('西湖' finds '西湖夜跑'); "
+    "punctuation is ignored. Visible to everyone: upcoming scheduled outings of public groups (or in from/to), "
+    "public groups, routes of public groups or of no group as their owner's privacy zones leave them. With "
+    "lat/lon: within radius_km, nearest first (distance_m; a route's to its line, its geometry its start). "
+    "Without: best match first: every word in the title or name first, then the others; in each, groups "
+    "(by rank), then outings (soonest first), then routes (newest first). The event filters apply to outings; "
+    "activity also to routes and, as the interest, to groups; route length also to routes."
+)
+
 OPENAPI = {
+    "/search": {
+        "get": op(
+            "Search outings, groups and routes by words",
+            200,
+            400,
+            query=SearchQuery,
+            out=SearchCollection,
+            description=_SEARCH_DESCRIPTION,
+        )
+    },
     "/groups/nearby": {
         "get": op("Public groups near a point, nearest first", 200, 400, query=GroupsNearbyQuery, out=GroupCollection)
     },
@@ -194,6 +218,30 @@ def events_in_bbox():
         return jsonify(_collection(features, clustered=False, count=len(features)))
     features = [_feature(c["lon"], c["lat"], {"cluster": True, "count": c["count"]}) for c in result["clusters"]]
     return jsonify(_collection(features, clustered=True, count=sum(c["count"] for c in result["clusters"])))
+
+
+def _hit_properties(row: dict) -> dict:
+    """The API properties of one word-search hit (an outing, a group or a route)."""
+    if row["kind"] == "event":
+        return {"kind": "event", **event_properties(row)}
+    props = {"kind": row["kind"], "id": row["id"], "name": row["name"]}
+    if row["kind"] == "group":
+        props.update(interest=row["interest"], member_count=row["member_count"])
+    else:
+        props.update(activity=row["activity"], length_m=round(row["length_m"], 1))
+    if "distance_m" in row:
+        props["distance_m"] = round(row["distance_m"], 1)
+    return props
+
+
+@bp.get("/search")
+def search_words():
+    """Outings, groups and routes matching q: nearest first near lat/lon, else best match first."""
+    q = query(SearchQuery)
+    near = (q.lat, q.lon, q.radius_km * 1000.0) if q.lat is not None and q.lon is not None else None
+    kinds = (q.kind,) if q.kind else word_search.KINDS
+    rows = word_search.find(q.q, search.event_filters(q), kinds, near, limit=q.limit, offset=q.offset)
+    return jsonify(_collection([_feature(r["lon"], r["lat"], _hit_properties(r)) for r in rows]))
 
 
 @bp.get("/places")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Annotated, Any, Literal
@@ -155,6 +157,83 @@ class EventFilterQuery(Query):
         return (None if low is None else low * 1000.0), (None if high is None else high * 1000.0)
 
 
+# Code points of the scripts written without spaces between words (Thai and Lao, Myanmar, Hangul jamo, Khmer,
+# the CJK iteration and ideographic marks, kana, bopomofo, Hangul syllables, CJK ideographs): searched by
+# characters and character pairs. The same ranges as planner_words() in migration 0007 (a test compares them).
+UNSPACED_RANGES = (
+    (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1100, 0x11FF), (0x1780, 0x17FF), (0x3005, 0x3007), (0x3041, 0x3096),
+    (0x309D, 0x309F), (0x30A1, 0x30FA), (0x30FC, 0x30FF), (0x3105, 0x312F), (0x3131, 0x318E), (0x31A0, 0x31BF),
+    (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xF900, 0xFAFF),
+    (0x20000, 0x3134F),
+)  # fmt: skip
+_UNSPACED_RUN = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in UNSPACED_RANGES) + "]+")
+MAX_WORDS = 200
+
+
+@dataclass(frozen=True)
+class Words:
+    """A word query: the text asked, its part for English full-text search, and its unspaced-script runs as a
+    tsquery (each run a phrase of its character pairs, or the character alone; runs and words all required);
+    heads: the first pair (or character) of each run, a looser tsquery whose selectivity PostgreSQL estimates
+    well (it multiplies the pairs of a phrase as if they were independent)."""
+
+    text: str
+    english: str
+    unspaced: str
+    heads: str = ""
+
+    @property
+    def searchable(self) -> bool:
+        """Whether anything is left to search for (punctuation alone is not)."""
+        return bool(self.english or self.unspaced)
+
+
+def parse_words(text: str) -> Words:
+    """text (NFKC-normalised, as planner_words() stores it) split into its English part and its runs."""
+    normal = unicodedata.normalize("NFKC", text)
+    runs = _UNSPACED_RUN.findall(normal)
+    phrases = [" <-> ".join(f"'{run[i : i + 2]}'" for i in range(max(len(run) - 1, 1))) for run in runs]
+    english = " ".join(_UNSPACED_RUN.sub(" ", normal).split())
+    heads = " & ".join(f"'{run[:2]}'" for run in runs)
+    return Words(text, english, " & ".join(f"({phrase})" for phrase in phrases), heads)
+
+
+def _words(value: Any) -> Words:
+    """q as Words: trimmed text of 1 to MAX_WORDS characters, no NUL."""
+    if isinstance(value, Words):
+        return value
+    if not isinstance(value, str) or "\x00" in value:
+        raise fail("invalid_parameter", "'q' must be text.", "q")
+    text = value.strip()
+    if not text:
+        raise fail("invalid_parameter", "'q' must not be blank.", "q")
+    if len(text) > MAX_WORDS:
+        raise fail("invalid_parameter", f"'q' must be at most {MAX_WORDS} characters.", "q")
+    return parse_words(text)
+
+
+WordsParam = Annotated[
+    Words,
+    PlainValidator(_words),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_WORDS,
+            "description": "words to find in names and descriptions (English with stemming; Chinese, Japanese, "
+            "Korean, Thai, ... also inside longer words); every word must match",
+            "examples": ["night ride", "西湖夜跑"],
+        }
+    ),
+]
+
+
+class WordsFilter(Query):
+    """An optional word filter (blank: none)."""
+
+    q: WordsParam | None = None
+
+
 class GroupsNearbyQuery(Near, Paging):
     """GET /groups/nearby."""
 
@@ -162,7 +241,7 @@ class GroupsNearbyQuery(Near, Paging):
     interest: Interest | None = None
 
 
-class EventsNearbyQuery(Near, EventFilterQuery, Paging):
+class EventsNearbyQuery(Near, EventFilterQuery, WordsFilter, Paging):
     """GET /events/nearby."""
 
     radius_km: RadiusKm = DEFAULT_RADIUS_KM
@@ -175,7 +254,7 @@ class RoutesNearbyQuery(Near, Paging):
     activity: Activity | None = None
 
 
-class EventsInBBoxQuery(EventFilterQuery):
+class EventsInBBoxQuery(EventFilterQuery, WordsFilter):
     """GET /events?bbox=."""
 
     bbox: BBoxParam
@@ -289,3 +368,63 @@ class TimezoneOut(BaseModel):
     """The IANA time zone at a point ("UTC" at sea)."""
 
     timezone: str
+
+
+SearchKind = Literal["event", "group", "route"]
+DEFAULT_SEARCH_RADIUS_KM = 50.0
+
+
+class SearchQuery(EventFilterQuery, Paging):
+    """GET /search: words (required), optionally near a point, of one kind; the event filters apply to outings
+    (activity also to routes and, as the interest, to groups; route length also to routes)."""
+
+    q: WordsParam
+    lat: Lat | None = None
+    lon: Lon | None = None
+    radius_km: RadiusKm = Field(DEFAULT_SEARCH_RADIUS_KM, description="kilometres, with lat and lon")
+    kind: SearchKind | None = Field(None, description="only outings, groups or routes (default: all three)")
+
+    @model_validator(mode="after")
+    def _pair(self) -> SearchQuery:
+        """lat and lon together or not at all."""
+        both_or_neither(self.lat, self.lon)
+        return self
+
+
+class EventHit(BaseModel):
+    """An outing found by words."""
+
+    kind: Literal["event"]
+    id: int
+    title: str
+    starts_at: str
+    timezone: str
+    group_id: int
+    activity: str
+    spots_left: int
+    distance_m: float | None = Field(None, description="only when a point was given")
+
+
+class GroupHit(BaseModel):
+    """A group found by words (its geometry is the group's home)."""
+
+    kind: Literal["group"]
+    id: int
+    name: str
+    interest: str
+    member_count: int
+    distance_m: float | None = Field(None, description="only when a point was given")
+
+
+class RouteHit(BaseModel):
+    """A route found by words (its geometry is the route's start as others see it)."""
+
+    kind: Literal["route"]
+    id: int
+    name: str
+    activity: str
+    length_m: float
+    distance_m: float | None = Field(None, description="closest approach of the line; only when a point was given")
+
+
+SearchCollection = FeatureCollection[EventHit | GroupHit | RouteHit]

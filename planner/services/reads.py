@@ -54,11 +54,13 @@ def _driver(connection: object) -> psycopg.Connection:
     return connection
 
 
-def rows(sql: str, params: dict) -> list[dict]:
+def rows(sql: str, params: dict, *, prepare: bool | None = None) -> list[dict]:
     """Run a read straight through psycopg, rows as dicts.
 
     These are the hot paths of discovery: skipping SQLAlchemy's per-statement and per-row work
-    (bound parameters only, as everywhere) measurably raises throughput.
+    (bound parameters only, as everywhere) measurably raises throughput. prepare=False plans every run
+    with its values (word searches: how selective the words are decides the plan); None lets psycopg
+    prepare a statement after a few runs.
     """
     # A lost server (a restart) is what SQLAlchemy makes of it for its own statements: the dead connection
     # leaves the pool, and its OperationalError is raised, which the app answers with a 503, not a 500.
@@ -66,7 +68,7 @@ def rows(sql: str, params: dict) -> list[dict]:
         with read_connection() as (connection, invalidate):
             try:
                 with connection.cursor(row_factory=dict_row) as cursor:
-                    return cursor.execute(driver_sql(sql), params).fetchall()
+                    return cursor.execute(driver_sql(sql), params, prepare=prepare).fetchall()
             except psycopg.OperationalError as dropped:
                 invalidate(dropped)
                 raise

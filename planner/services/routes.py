@@ -99,6 +99,7 @@ def import_gpx(
         owner_id=owner_id,
         group_id=group_id,
         name=name,
+        gpx_name=(track.name or "").strip()[:200] or None,
         activity=activity,
         description=(track.description or "")[:5000],
         line=_linez(_track_xyz(track)),

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from planner.schemas.discovery import BBox, EventFilterQuery
+from planner.schemas.discovery import BBox, EventFilterQuery, Words
 from planner.services import reads
 
 HERE = "CAST(ST_SetSRID(ST_MakePoint(CAST(:lon AS float8), CAST(:lat AS float8)), 4326) AS geography)"
@@ -30,6 +30,10 @@ EARTH_RADIUS_M = 6_371_008.8
 # caps of angle CAP_MARGIN * d / EARTH_RADIUS_M hold every point within d.
 CAP_MARGIN = 1.01
 GOING = "(SELECT count(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'going')"
+PUBLIC_GROUP = "g.visibility = 'public'"  # the event's group g may be seen by all
+# An event's words as the GiST index on (start, words) has them (migration 0007): nearby and viewport queries
+# test the words inside their spatial index scan, never through the GIN index of search_vector.
+SPATIAL_WORDS = "ts_filter(e.search_vector, '{a,b,c,d}')"
 
 
 def _seen(alias: str, number: str) -> str:
@@ -51,6 +55,24 @@ class EventFilters:
     has_spots: bool = False
     min_length_m: float | None = None
     max_length_m: float | None = None
+    words: Words | None = None
+
+
+def words_query(words: Words, *, heads: bool = False) -> tuple[str | None, dict]:
+    """SQL of words' tsquery (None when nothing is searchable) and its parameters: English words through
+    websearch_to_tsquery (stemming; quotes, or, -), unspaced-script runs as the tsquery of character pairs
+    built by planner.schemas.discovery.parse_words (heads: only the first pair of each run), all bound."""
+    unspaced = ":words_heads" if heads else ":words_unspaced"
+    parts = ["websearch_to_tsquery('english', :words_english)"] * bool(words.english)
+    parts += [f"CAST({unspaced} AS tsquery)"] * bool(words.unspaced)
+    params = {"words_english": words.english, "words_unspaced": words.unspaced, "words_heads": words.heads}
+    return (f"({' && '.join(parts)})" if parts else None), params
+
+
+def words_match(vector: str, words: Words) -> tuple[str, dict]:
+    """SQL testing the tsvector expression vector against words (false when nothing is searchable), parameters."""
+    query, params = words_query(words)
+    return (f"{vector} @@ {query}" if query else "false"), params
 
 
 def event_filters(query: EventFilterQuery) -> EventFilters:
@@ -64,12 +86,28 @@ def event_filters(query: EventFilterQuery) -> EventFilters:
         has_spots=query.has_spots,
         min_length_m=min_length_m,
         max_length_m=max_length_m,
+        words=words if isinstance(words := getattr(query, "q", None), Words) else None,
     )
+
+
+def _spatial_words_match(words: Words) -> str:
+    """SQL matching an event e's words inside the (start, words) GiST index scan: the first pair of each Chinese
+    (...) run there, whose selectivity the planner gets right, the whole phrases row by row after it."""
+    loose, _ = words_query(words, heads=True)
+    if loose is None:
+        return "false"
+    strict, _ = words_query(words)
+    return f"{SPATIAL_WORDS} @@ {loose}" + (f" AND (e.search_vector @@ {strict}) IS TRUE" * ("<->" in words.unspaced))
+
+
+def _read(sql: str, params: dict, words: Words | None) -> list[dict]:
+    """reads.rows; with words, planned for their values on every run (how selective they are decides the plan)."""
+    return reads.rows(sql, params, prepare=False) if words else reads.rows(sql, params)
 
 
 def _event_clauses(filters: EventFilters) -> tuple[str, dict]:
     """SQL conditions on events e (joined to groups g) and their parameters."""
-    clauses = ["e.status = 'scheduled'", "g.visibility = 'public'"]
+    clauses = ["e.status = 'scheduled'", PUBLIC_GROUP]
     params: dict = {}
     optional = (
         ("activity", filters.activity, "e.activity = :activity"),
@@ -93,6 +131,9 @@ def _event_clauses(filters: EventFilters) -> tuple[str, dict]:
             params[name] = value
     if filters.has_spots:
         clauses.append(f"e.capacity > {GOING}")
+    if filters.words is not None:
+        clauses.append(_spatial_words_match(filters.words))
+        params.update(words_query(filters.words)[1])
     return " AND ".join(clauses), params
 
 
@@ -196,7 +237,7 @@ def events_nearby(
     """Scheduled events of public groups within radius_m, nearest first, with spots_left and distance_m."""
     sql, params = events_nearby_sql(filters)
     params.update(lat=lat, lon=lon, radius_m=radius_m, rank_k=offset + limit, limit=limit, offset=offset)
-    return reads.rows(sql, params)
+    return _read(sql, params, filters.words)
 
 
 def event_details(event_ids: list[int]) -> dict[int, dict]:
@@ -383,7 +424,7 @@ def cell_size_deg(box: BBox, zoom: int | None) -> float:
 def events_in_bbox(box: BBox, filters: EventFilters, zoom: int | None = None) -> dict:
     """Events in a viewport: {"clustered": False, "events": [...]} up to MAX_PLAIN_FEATURES, else grid clusters."""
     where, params = _bbox_where(box, filters)
-    rows = reads.rows(
+    rows = _read(
         f"""
         SELECT e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity,
                ST_Y(e.start::geometry) AS lat, ST_X(e.start::geometry) AS lon,
@@ -391,10 +432,11 @@ def events_in_bbox(box: BBox, filters: EventFilters, zoom: int | None = None) ->
         FROM events e JOIN groups g ON g.id = e.group_id
         WHERE {where} LIMIT :cap""",
         {**params, "cap": MAX_PLAIN_FEATURES + 1},
+        filters.words,
     )
     if len(rows) <= MAX_PLAIN_FEATURES:
         return {"clustered": False, "events": sorted(rows, key=lambda e: (e["starts_at"], e["id"]))}
-    cells = reads.rows(
+    cells = _read(
         f"""
         SELECT count(*) AS count, avg(s.lat) AS lat, avg(s.lon) AS lon
         FROM (SELECT ST_Y(e.start::geometry) AS lat, ST_X(e.start::geometry) AS lon
@@ -402,6 +444,7 @@ def events_in_bbox(box: BBox, filters: EventFilters, zoom: int | None = None) ->
         GROUP BY floor(s.lon / :cell_deg), floor(s.lat / :cell_deg)
         ORDER BY count DESC""",
         {**params, "cell_deg": cell_size_deg(box, zoom)},
+        filters.words,
     )
     return {"clustered": True, "clusters": cells}
 
