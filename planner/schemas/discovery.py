@@ -198,17 +198,17 @@ def parse_words(text: str) -> Words:
     return Words(text, english, " & ".join(f"({phrase})" for phrase in phrases), heads)
 
 
-def _words(value: Any) -> Words:
-    """q as Words: trimmed text of 1 to MAX_WORDS characters, no NUL."""
+def _words(value: Any, field: str = "q") -> Words:
+    """value (the parameter field) as Words: trimmed text of 1 to MAX_WORDS characters, no NUL."""
     if isinstance(value, Words):
         return value
     if not isinstance(value, str) or "\x00" in value:
-        raise fail("invalid_parameter", "'q' must be text.", "q")
+        raise fail("invalid_parameter", f"'{field}' must be text.", field)
     text = value.strip()
     if not text:
-        raise fail("invalid_parameter", "'q' must not be blank.", "q")
+        raise fail("invalid_parameter", f"'{field}' must not be blank.", field)
     if len(text) > MAX_WORDS:
-        raise fail("invalid_parameter", f"'q' must be at most {MAX_WORDS} characters.", "q")
+        raise fail("invalid_parameter", f"'{field}' must be at most {MAX_WORDS} characters.", field)
     return parse_words(text)
 
 
@@ -315,8 +315,10 @@ RouteCollection = FeatureCollection[RouteFeatureProps]
 
 
 class ExploreQuery(EventFilterQuery):
-    """The explore page's query: a place by lat/lon (or q, geocoded by the page), a radius, filters and a page."""
+    """The explore page's query: a place by lat/lon (or q, geocoded by the page), a radius, filters, words (q is
+    the place there, so the outings' word filter is called words) and a page."""
 
+    words: Annotated[Words, PlainValidator(lambda value: _words(value, "words"))] | None = None
     lat: Lat | None = None
     lon: Lon | None = None
     radius_km: float = Field(DEFAULT_RADIUS_KM, ge=EXPLORE_RADIUS_KM[0], le=EXPLORE_RADIUS_KM[1], allow_inf_nan=False)

@@ -86,7 +86,7 @@ def event_filters(query: EventFilterQuery) -> EventFilters:
         has_spots=query.has_spots,
         min_length_m=min_length_m,
         max_length_m=max_length_m,
-        words=words if isinstance(words := getattr(query, "q", None), Words) else None,
+        words=next((w for w in (getattr(query, n, None) for n in ("q", "words")) if isinstance(w, Words)), None),
     )
 
 

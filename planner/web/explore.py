@@ -33,6 +33,7 @@ PAGE_SIZE = 20
 # The parameters the page understands; anything else in the URL is ignored.
 FIELDS = (
     "q",
+    "words",
     "lat",
     "lon",
     "radius_km",

@@ -38,6 +38,8 @@
       var value = data.get(name);
       if (value) { params.set(name, value); }
     });
+    var words = String(data.get("words") || "").trim();  // the page's "words" is the API's q
+    if (words) { params.set("q", words); }
     return params;
   }
 

@@ -154,3 +154,16 @@ class TestListAndMap:
         assert "Lake group" in page.locator(".leaflet-popup-content").inner_text()
         assert "active" in page.locator(".result").first.get_attribute("class")
         assert watch.problems() == []
+
+
+class TestWords:
+    def test_the_words_filter_the_list_and_the_map_markers(self, open_context, live_app, world):
+        context, page, watch = open_context(viewport=PHONE)
+        with page.expect_response(lambda r: "/api/v1/events?" in r.url) as answer:
+            page.goto(f"{live_app.base}/explore?{NEAR}&words=dawn")
+        assert "q=dawn" in answer.value.url
+        assert [f["properties"]["id"] for f in answer.value.json()["features"]] == [world.outings[0]]
+        assert page.locator("li.result").count() == 1
+        assert page.locator("#words").input_value() == "dawn"
+        assert page.evaluate(NO_SCROLL)
+        assert watch.problems() == []

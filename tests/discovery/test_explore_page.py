@@ -73,3 +73,20 @@ class TestExploreScript:
         script = (STATIC / "js" / "explore.js").read_text()
         assert "innerHTML" not in script and "insertAdjacentHTML" not in script
         assert "textContent" in script and "moveend" in script and "markerClusterGroup" in script
+
+
+class TestExploreWords:
+    def test_words_narrow_the_outings_near_a_place_in_english_and_chinese(self, client):
+        grp = f.group(f.user())
+        (ride,) = events_at(grp.id, [(30.26, 120.15)], title="Thursday night ride")
+        (run,) = events_at(grp.id, [(30.27, 120.15)], title="西湖夜跑")
+        events_at(grp.id, [(30.25, 120.15)], title="Tea village walk")
+        for words, expected in (("rides", ride), ("夜跑", run)):
+            html = client.get(f"/explore?lat=30.25&lon=120.15&radius_km=10&words={words}").get_data(as_text=True)
+            assert re.findall(r'href="/events/(\d+)"', html) == [str(expected)], words
+            assert f'value="{words}"' in html  # the form keeps them
+
+    def test_too_long_words_get_400_naming_the_field(self, client):
+        response = client.get("/explore?lat=30.25&lon=120.15&words=" + "x" * 201)
+        assert response.status_code == 400
+        assert 'data-field="words"' in response.get_data(as_text=True)
