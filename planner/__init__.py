@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request_started
+from flask_babel import refresh as refresh_locale
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from planner import config, models  # noqa: F401  (models: the metadata must be complete for migrations)
+from planner import config, i18n, models  # noqa: F401  (models: the metadata must be complete for migrations)
 from planner.api import bp as api_bp
 from planner.api.docs import bp as api_docs_bp
 from planner.api.errors import is_api_request, json_error
 from planner.cli import register_commands
 from planner.errors import ServiceError
-from planner.extensions import csrf, db, limiter, login_manager, migrate, ping_idle_connections
+from planner.extensions import babel, csrf, db, limiter, login_manager, migrate, ping_idle_connections
 from planner.ratelimits import apply_rate_limits
 from planner.security import register_security
 from planner.web import register as register_web
@@ -45,6 +46,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
+    # Flask-Babel keeps the selected locale in g: select afresh per request, also where one app context spans
+    # several requests (as in the tests).
+    request_started.connect(lambda sender, **extra: refresh_locale(), app, weak=False)
+    app.jinja_env.globals.update(
+        html_lang=i18n.html_lang, current_locale=i18n.current_locale, language_names=i18n.LANGUAGE_NAMES
+    )
     if app.config.get("PROXY_FIX"):
         # Flask documents wrapping wsgi_app like this; its stubs type the attribute as a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]

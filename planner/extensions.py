@@ -4,6 +4,7 @@ import time
 from typing import TYPE_CHECKING
 
 import procrastinate
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -80,6 +81,8 @@ migrate = Migrate(
     compare_type=True,
 )
 login_manager = LoginManager()
+# Languages: the locale selector (planner.i18n.select_locale) is given in create_app.
+babel = Babel()
 csrf = CSRFProtect()
 # Storage, switches and limits come from the app config (RATELIMIT_*, RATE_LIMIT_*).
 limiter = Limiter(key_func=get_remote_address)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel import Locale
+from babel.dates import format_datetime, format_skeleton, format_timedelta
 from timezonefinder import TimezoneFinder
 
 from planner.errors import ServiceError
@@ -79,34 +81,70 @@ def local_naive(moment: datetime, tz_name: str) -> datetime:
     return moment.astimezone(ZoneInfo(tz_name)).replace(tzinfo=None)
 
 
-def local_text(moment: datetime, tz_name: str) -> str:
-    """A human local time such as "Sat 05 Dec 2026, 08:30 CST"."""
+# Babel patterns per locale where the CLDR skeletons read less naturally than what people write; others use
+# the locale's skeletons. English keeps the strftime text below (exactly what the pages always showed).
+_DAY_PATTERNS = {"zh_Hans": {"year": "y年M月d日 EEE", "day": "M月d日 EEE"}}
+# Words CLDR has no entry for, or one that reads oddly in this use ("现在" for a post a few seconds old).
+_DAY_WORDS = {"zh_Hans": {"now": "刚刚"}}
+
+
+def _day_text(local: datetime, locale: str, with_year: bool) -> str:
+    """The local day in locale, e.g. "2026年12月12日 周六" or "12月12日 周六"."""
+    pattern = _DAY_PATTERNS.get(locale, {}).get("year" if with_year else "day")
+    if pattern:
+        return format_datetime(local, pattern, locale=locale)
+    return format_skeleton("yMMMEd" if with_year else "MMMEd", local, locale=locale)
+
+
+def local_text(moment: datetime, tz_name: str, locale: str = "en") -> str:
+    """A human local time such as "Sat 05 Dec 2026, 08:30 CST" (zh_Hans: "2026年12月5日 周六 08:30 CST")."""
     local = moment.astimezone(ZoneInfo(tz_name))
-    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
+    if locale == "en":
+        return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
+    return f"{_day_text(local, locale, True)} {local:%H:%M} {local.tzname() or ''}".rstrip()
 
 
-def clock_text(moment: datetime, tz_name: str, day_of: datetime | None = None) -> str:
+def clock_text(moment: datetime, tz_name: str, day_of: datetime | None = None, locale: str = "en") -> str:
     """Wall-clock "12:00" in tz_name, with the day ("Sun 06 Dec, 12:00") unless it falls on day_of's local day."""
     zone = ZoneInfo(tz_name)
     local = moment.astimezone(zone)
     same_day = day_of is not None and day_of.astimezone(zone).date() == local.date()
-    return local.strftime("%H:%M" if same_day else "%a %d %b, %H:%M")
+    if locale == "en" or same_day:
+        return local.strftime("%H:%M" if same_day else "%a %d %b, %H:%M")
+    return f"{_day_text(local, locale, False)} {local:%H:%M}"
 
 
-def relative_text(moment: datetime, now: datetime, tz_name: str) -> str:
-    """How long ago moment was as seen at now in tz_name: "just now", "5 min ago", "2 h ago", "yesterday", "3 Dec"."""
+def _relative_word(locale: str, field: str, offset: int, fallback: str) -> str:
+    """CLDR's word for a relative day or instant ("昨天", "现在"), else fallback."""
+    try:
+        return Locale.parse(locale)._data["date_fields"][field]["relative"][offset]
+    except (KeyError, ValueError, TypeError):
+        return fallback
+
+
+def relative_text(moment: datetime, now: datetime, tz_name: str, locale: str = "en") -> str:
+    """How long ago moment was as seen at now in tz_name: "just now", "5 min ago", "2 h ago", "yesterday", "3 Dec".
+
+    Other locales through Babel, e.g. zh_Hans "刚刚", "5分钟前", "2小时前", "昨天", "12月3日"."""
     seconds = (now - moment).total_seconds()
+    english = locale == "en"
     if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
+        return (
+            "just now" if english else _DAY_WORDS.get(locale, {}).get("now") or _relative_word(locale, "second", 0, "")
+        )
     if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
+        if english:
+            return f"{int(seconds // 60)} min ago" if seconds < 3600 else f"{int(seconds // 3600)} h ago"
+        whole = 60 if seconds < 3600 else 3600
+        ago = timedelta(seconds=-(seconds // whole) * whole)
+        return format_timedelta(ago, threshold=1, add_direction=True, locale=locale)
     zone = ZoneInfo(tz_name)
     local, today = moment.astimezone(zone).date(), now.astimezone(zone).date()
     if (today - local).days == 1:
-        return "yesterday"
-    return f"{local.day} {local:%b}" if local.year == today.year else f"{local.day} {local:%b %Y}"
+        return "yesterday" if english else _relative_word(locale, "day", -1, "")
+    if english:
+        return f"{local.day} {local:%b}" if local.year == today.year else f"{local.day} {local:%b %Y}"
+    return format_skeleton("MMMd" if local.year == today.year else "yMMMd", local, locale=locale)
 
 
 def duration_text(seconds: int | float | None) -> str:

@@ -3,7 +3,8 @@
 #   scripts/setup.sh system     install missing Debian packages (PostgreSQL 15, PostGIS 3, gpsbabel, …)
 #   scripts/setup.sh bench-tools  install wrk (Debian package) for make bench
 #   scripts/setup.sh venv       create .venv and install the project with its dev extra
-#   scripts/setup.sh assets     copy Leaflet & co. from the installed XStatic packages into static/vendor/
+#   scripts/setup.sh assets     copy Leaflet & co. from the installed XStatic packages into static/vendor/,
+#                               and compile the message catalogues (planner/translations/*/LC_MESSAGES/*.mo)
 #   scripts/setup.sh db-start   init (once) and start the project-local cluster under var/pg
 #   scripts/setup.sh db-create NAME   create database NAME if missing (the migrations add postgis)
 #   scripts/setup.sh db-drop NAME     drop database NAME on the local cluster (make reset)
@@ -58,7 +59,11 @@ venv() {
 }
 
 # Through main(), not "python -m": importing the planner package imports planner.assets first.
-assets() { "$VENV/bin/python" -c "import sys; from planner.assets import main; sys.exit(main(sys.argv[1:]))" "$ROOT/static" >/dev/null; }
+# The .mo files are build output (git keeps the .po files); compiling them takes well under a second.
+assets() {
+  "$VENV/bin/python" -c "import sys; from planner.assets import main; sys.exit(main(sys.argv[1:]))" "$ROOT/static" >/dev/null
+  "$VENV/bin/pybabel" compile -d "$ROOT/planner/translations" 2>/dev/null || "$VENV/bin/pybabel" compile -d "$ROOT/planner/translations"
+}
 
 # postgres must be able to reach var/pg: give traverse (x) permission on ancestors that lack it.
 open_path_for_postgres() {

@@ -20,6 +20,7 @@ class User(UserMixin, Model):
         CheckConstraint("email = lower(email) AND position('@' in email) > 1", name="email_lower"),
         CheckConstraint("length(btrim(display_name)) BETWEEN 1 AND 80", name="display_name_len"),
         CheckConstraint("share_home_area OR home_area IS NULL", name="home_area_opt_in"),
+        CheckConstraint("locale IN ('en', 'zh_Hans')", name="locale_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,6 +33,8 @@ class User(UserMixin, Model):
     home_area = mapped_column(GeoPointNoIndex, nullable=True, deferred=True)
     # The secret in the private calendar feed's URL; replaced to revoke the old URL.
     calendar_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The language chosen in the header's switcher (a Babel name, planner.i18n.LOCALES); None: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(16))
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

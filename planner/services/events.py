@@ -276,6 +276,7 @@ def _event_row(row) -> dict:
         "title": row.title,
         "starts_at": row.starts_at,
         "starts_at_text": local_text(row.starts_at, row.timezone),
+        "timezone": row.timezone,
         "activity": row.activity,
         "difficulty": row.difficulty,
         "group_id": row.group_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
@@ -13,16 +14,28 @@ from planner.services.routes import ACTIVITIES
 class RegisterForm(FlaskForm):
     """Create an account."""
 
-    display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=1024)])
+    display_name = StringField(
+        _l("Display name"),
+        validators=[DataRequired(_l("Enter a display name.")), Length(max=80, message=_l("At most 80 characters."))],
+    )
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(_l("Enter your email.")), Length(max=254, message=_l("At most 254 characters."))],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Enter a password.")),
+            Length(min=8, max=1024, message=_l("Use 8 to 1,024 characters.")),
+        ],
+    )
 
 
 class LoginForm(FlaskForm):
     """Log in with email and password."""
 
-    email = EmailField("Email", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
 class LogoutForm(FlaskForm):
