@@ -80,7 +80,7 @@ def _log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")  # the header has the language form too
     page.wait_for_url(re.compile(r".*/$"))
 
 

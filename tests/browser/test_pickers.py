@@ -58,7 +58,7 @@ def log_in(page, base: str) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=email]", ORGANISER)
     page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")  # the header has the language form too
     page.wait_for_url(re.compile(r".*/$"))
 
 
