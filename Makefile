@@ -16,7 +16,7 @@ else
   TEST_DB_URL = $(or $(TEST_DATABASE_URL),$(shell $(SETUP) db-url planner_test))
 endif
 
-.PHONY: run test bench setup db stop lint clean reset
+.PHONY: run test bench setup db stop lint clean reset messages
 
 setup:
 	@$(SETUP) system
@@ -47,6 +47,11 @@ lint: setup
 	@.venv/bin/ruff check planner tests bench scripts migrations
 	@.venv/bin/ruff format --check planner tests bench scripts migrations
 	@.venv/bin/mypy
+
+# After changing a text people read: extract, update both catalogues (English says its msgid), compile. It exits 1
+# while a Chinese message is missing; translate it in planner/translations/zh_Hans/LC_MESSAGES/messages.po.
+messages: setup
+	@$(PY) scripts/messages.py; status=$$?; .venv/bin/pybabel compile -d planner/translations 2>/dev/null; exit $$status
 
 # make bench exits non-zero when any ratio misses its target. lxml (the GPX floor) goes to var/bench/lxml,
 # outside the project's environment, so gpxpy there keeps its standard-library parser.

@@ -50,8 +50,12 @@ def register_extensions(app: Flask) -> None:
     # Flask-Babel keeps the selected locale in g: select afresh per request, also where one app context spans
     # several requests (as in the tests).
     request_started.connect(lambda sender, **extra: refresh_locale(), app, weak=False)
+    i18n.install()
     app.jinja_env.globals.update(
-        html_lang=i18n.html_lang, current_locale=i18n.current_locale, language_names=i18n.LANGUAGE_NAMES
+        html_lang=i18n.html_lang,
+        current_locale=i18n.current_locale,
+        language_names=i18n.LANGUAGE_NAMES,
+        js_messages=i18n.js_messages,
     )
     if app.config.get("PROXY_FIX"):
         # Flask documents wrapping wsgi_app like this; its stubs type the attribute as a method.

@@ -1,6 +1,27 @@
-"""Domain errors raised by services and schemas; web and api turn them into responses. Imports nothing from planner."""
+"""Domain errors raised by services and schemas; web and api turn them into responses. Imports nothing from planner.
+
+A message is an English template marked with N_ ("'%(field)s' is required.") plus its parameters; it is put
+into the reader's language when read (`error.message`), through the translator the app installs.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+def N_(message: str) -> str:
+    """message unchanged: marks it for the catalogue (pybabel -k N_); it is translated where it is shown."""
+    return message
+
+
+def english(template: str, params: Mapping[str, Any]) -> str:
+    """template with params filled in (gettext's %-style), untranslated."""
+    return template % dict(params) if params else template
+
+
+# (template, params) -> text in the reader's language; planner.i18n installs gettext here.
+translate: Callable[[str, Mapping[str, Any]], str] = english
 
 
 class ServiceError(Exception):
@@ -8,11 +29,17 @@ class ServiceError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str, field: str | None = None):
-        super().__init__(message)
+    def __init__(self, code: str, message: str, field: str | None = None, **params: Any):
+        super().__init__(english(message, params))
         self.code = code
-        self.message = message
+        self.template = message
+        self.params = params
         self.field = field
+
+    @property
+    def message(self) -> str:
+        """The sentence in the current reader's language."""
+        return translate(self.template, self.params)
 
 
 class Unauthorized(ServiceError):

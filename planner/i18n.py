@@ -7,10 +7,17 @@ form ("zh-Hans").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.messages.extract import extract_from_dir
 from flask import has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations, gettext
 from flask_login import current_user
 
+from planner import errors
 from planner.extensions import db
 
 DEFAULT_LOCALE = "en"
@@ -68,3 +75,37 @@ def save_user_locale(user, locale: str) -> None:
     """Keep locale as user's language setting (commits)."""
     user.locale = locale
     db.session.commit()
+
+
+def translate(template: str, params: Mapping[str, Any]) -> str:
+    """template (an N_-marked message) in the current language, with params filled in."""
+    return gettext(template, **params)
+
+
+def install() -> None:
+    """Errors raised by the pure layers (schemas, services) read in the reader's language from now on."""
+    errors.translate = translate
+
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "static" / "js"
+JS_KEYWORDS = {"gettext": None, "ngettext": (1, 2)}
+
+
+@cache
+def js_message_ids() -> tuple[str | tuple[str, ...], ...]:
+    """The messages the page scripts ask for: gettext("…") and ngettext("…", "…", n), found by Babel's extractor."""
+    found = extract_from_dir(str(SCRIPTS), [("**.js", "javascript")], keywords=JS_KEYWORDS, strip_comment_tags=True)
+    return tuple(sorted({message for _file, _line, message, _comments, _context in found}, key=str))
+
+
+def js_messages() -> dict[str, str | list[str]]:
+    """The scripts' messages in the current language: a text, or [one, other] for a plural (our languages need
+    no more: Chinese has one form, English two)."""
+    translations = get_translations()  # raw texts: the script fills in %(name)s itself
+    out: dict[str, str | list[str]] = {}
+    for message in js_message_ids():
+        if isinstance(message, tuple):
+            out[message[0]] = [translations.ngettext(*message, 1), translations.ngettext(*message, 2)]
+        else:
+            out[message] = translations.gettext(message)
+    return out

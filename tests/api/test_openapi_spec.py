@@ -86,8 +86,13 @@ class TestDevelopersPage:
     def test_it_runs_no_script_of_its_own_and_loads_nothing_from_elsewhere(self, client):
         response = client.get("/developers")
         html = response.get_data(as_text=True)
-        scripts = re.findall(r"<script[^>]*>", html)
-        assert scripts == ['<script src="/static/js/menu.js" defer>'], scripts  # the site header's menu only
+        scripts = re.findall(r"<script[^>]*>", re.sub(r' nonce="[^"]+"', "", html))
+        # the site header's menu and the scripts' messages (data, never run) only
+        assert scripts == [
+            '<script type="application/json" id="planner-messages">',
+            '<script src="/static/js/i18n.js" defer>',
+            '<script src="/static/js/menu.js" defer>',
+        ], scripts
         assert "<style" not in html and " style=" not in html
         assert not re.search(r'(src|href)="(https?:)?//', html)
         assert "nonce-" in response.headers["Content-Security-Policy"]

@@ -60,8 +60,8 @@ class TestExplorePage:
         assert f"var {map_name} = L.map" in html
         assert re.search(r'<script src="/static/js/explore\.js" defer></script>', html)
         assert 'data-events-url="/api/v1/events"' in html
-        inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
-        assert inline and all(map_name in block for block in inline)  # only folium's map script
+        inline = re.findall(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>(.*?)</script>", html, re.S)
+        assert inline and all(map_name in block for block in inline)  # only folium's map script (and data blocks)
         assert "cdn" not in html.lower()
 
     def test_the_nav_links_to_explore(self, client):

@@ -19,6 +19,7 @@ from planner.extensions import db
 from planner.i18n import LOCALES, from_language_tag
 from planner.models import Membership, User
 from planner.times import clock_text, local_text, relative_text
+from scripts import messages
 from tests import factories
 from tests.web.helpers import csrf_token, submit
 
@@ -37,10 +38,10 @@ def _catalogue(locale: str) -> Catalog:
 
 
 def _extract(tmp_path: Path) -> Catalog:
-    """What pybabel extracts from planner/ and templates/ with babel.cfg (the keywords lazy forms use too)."""
+    """What `make messages` extracts from planner/, templates/ and static/js/ (babel.cfg, its keywords)."""
     pot = tmp_path / "messages.pot"
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext"]
+        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), *messages.KEYWORDS]
         + ["-o", str(pot), "--no-location", str(ROOT)]
     )
     with open(pot, "rb") as f:
