@@ -147,10 +147,15 @@ def relative_text(moment: datetime, now: datetime, tz_name: str, locale: str = "
     return format_skeleton("MMMd" if local.year == today.year else "yMMMd", local, locale=locale)
 
 
-def duration_text(seconds: int | float | None) -> str:
-    """Seconds as "3 h 05 min" (or "—" when unknown)."""
+# Hours and minutes in each language: "3 h 05 min", "3 小时 05 分钟".
+_DURATION_WORDS = {"en": ("h", "min"), "zh_Hans": ("小时", "分钟")}
+
+
+def duration_text(seconds: int | float | None, locale: str = "en") -> str:
+    """Seconds as "3 h 05 min" (zh_Hans "3 小时 05 分钟"; "—" when unknown)."""
     if seconds is None:
         return "—"
+    hour_word, minute_word = _DURATION_WORDS.get(locale, _DURATION_WORDS["en"])
     minutes = int(round(seconds / 60))
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+    return f"{hours} {hour_word} {minutes:02d} {minute_word}" if hours else f"{minutes} {minute_word}"

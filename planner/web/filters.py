@@ -88,10 +88,15 @@ def when(moment: datetime, zone: str) -> str:
     return local_text(moment, zone, current_locale())
 
 
+def duration(seconds: int | float | None) -> str:
+    """A time estimate in the request's language: "3 h 05 min", "3 小时 05 分钟"."""
+    return duration_text(seconds, current_locale())
+
+
 FILTERS = {
     "activity": activity,
     "ago": ago,
-    "duration": duration_text,
+    "duration": duration,
     "km": km,
     "local_time": local_time,
     "metres": metres,
