@@ -8,6 +8,8 @@ messages still untranslated. Then compile with `pybabel compile -d planner/trans
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import sys
 import tempfile
 from pathlib import Path
@@ -27,11 +29,10 @@ HEADER = {
 
 def extract() -> Catalog:
     """The messages the code and templates use."""
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(ROOT):  # locations relative to the root
         pot = Path(tmp) / "messages.pot"
         CommandLineInterface().run(
-            ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), *KEYWORDS]
-            + ["--sort-output", "-o", str(pot), str(ROOT)]
+            ["pybabel", "-q", "extract", "-F", "babel.cfg", *KEYWORDS, "--sort-output", "-o", str(pot), "."]
         )
         with open(pot, "rb") as f:
             return read_po(f)
@@ -53,7 +54,7 @@ def update(locale: str, template: Catalog, donors: list[Catalog]) -> int:
     """Rewrite locale's catalogue against template; the number of messages left untranslated."""
     path = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
     catalogue = read(path, locale)
-    catalogue.update(template, no_fuzzy_matching=True)
+    catalogue.update(copy.deepcopy(template), no_fuzzy_matching=True)  # update shares the template's messages
     catalogue.obsolete.clear()
     catalogue.header_comment = f"# {HEADER[locale]}\n# Update with `make messages`; tests/web/test_i18n.py checks them."
     left = 0
