@@ -10,6 +10,10 @@ MB = 1024 * 1024
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The credit OpenStreetMap's tiles require; planner.web.maps shows it in the reader's language.
+OSM_CREDIT = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+
 def _int(name: str, default: int) -> int:
     """An integer environment variable, or its default."""
     value = os.environ.get(name)
@@ -81,8 +85,5 @@ def from_env() -> dict:
         "DEV_MAIL_PAGE": os.environ.get("PLANNER_DEV_MAIL_PAGE", "") == "1",
         # Links in e-mails and calendar feeds point here (no request to take the host from in a worker).
         "BASE_URL": os.environ.get("PLANNER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
-        "TILES_ATTRIBUTION": os.environ.get(
-            "PLANNER_TILES_ATTRIBUTION",
-            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-        ),
+        "TILES_ATTRIBUTION": os.environ.get("PLANNER_TILES_ATTRIBUTION", OSM_CREDIT),
     }

@@ -29,7 +29,10 @@ class ServiceError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str, field: str | None = None, **params: Any):
+    def __init__(self, code: str, message: str, field: str | None = None, /, **params: Any):
+        """field (positional) is the input at fault; the message template may name it as %(field)s."""
+        if field is not None:
+            params.setdefault("field", field)
         super().__init__(english(message, params))
         self.code = code
         self.template = message

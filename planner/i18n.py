@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from babel.messages.extract import extract_from_dir
+from babel.numbers import format_decimal
 from flask import has_request_context, request
 from flask_babel import get_locale, get_translations, gettext
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from planner import errors
 from planner.extensions import db
@@ -25,6 +27,8 @@ LOCALES = ("en", "zh_Hans")
 # Each language's name in itself, for the switcher.
 LANGUAGE_NAMES = {"en": "English", "zh_Hans": "中文"}
 COOKIE = "lang"
+# Where planner.api.auth keeps the user of the request's bearer token (request.environ, once looked up).
+API_USER_KEY = "planner.api_user"
 COOKIE_MAX_AGE_S = 365 * 86400
 # Chinese written in traditional characters: zh_Hans is not their language, so such a tag matches nothing.
 _TRADITIONAL = ("hant", "tw", "hk", "mo")
@@ -45,12 +49,24 @@ def from_language_tag(tag: str) -> str | None:
     return None
 
 
+def _saved_locale() -> str | None:
+    """The saved language of the request's user (the API's bearer-token user, else the session's), if any.
+
+    None while the database cannot be read: an error page must still render."""
+    try:
+        user = request.environ.get(API_USER_KEY) or (current_user if current_user.is_authenticated else None)
+    except SQLAlchemyError:
+        return None
+    return known(getattr(user, "locale", None))
+
+
 def select_locale() -> str:
     """The locale of this request: saved setting > cookie > Accept-Language > English."""
     if not has_request_context():
         return DEFAULT_LOCALE
-    if current_user.is_authenticated and known(getattr(current_user, "locale", None)):
-        return current_user.locale
+    saved = _saved_locale()
+    if saved:
+        return saved
     cookie = known(request.cookies.get(COOKIE))
     if cookie:
         return cookie
@@ -69,6 +85,26 @@ def current_locale() -> str:
 def html_lang(locale: str | None = None) -> str:
     """The BCP 47 tag of locale (default: the current one) for `<html lang>`: "en", "zh-Hans"."""
     return (locale or current_locale()).replace("_", "-")
+
+
+def km_text(metres: float | None, digits: int = 1) -> str:
+    """Metres as kilometres in the current language: "12.3 km", "12.3 公里" ("—" when unknown)."""
+    if metres is None:
+        return "—"
+    locale = current_locale()
+    if locale == DEFAULT_LOCALE:
+        number = f"{metres / 1000:.{digits}f}"
+    else:
+        pattern = f"#,##0.{'0' * digits}" if digits else "#,##0"
+        number = format_decimal(round(metres / 1000, digits), format=pattern, locale=locale)
+    return gettext("%(km)s km", km=number)
+
+
+def metres_text(value: float | None) -> str:
+    """A height in whole metres in the current language: "1,845 m", "1,845 米" ("—" when unknown)."""
+    if value is None:
+        return "—"
+    return gettext("%(m)s m", m=format_decimal(round(value), locale=current_locale()))
 
 
 def save_user_locale(user, locale: str) -> None:

@@ -10,7 +10,7 @@ from babel import Locale
 from babel.dates import format_datetime, format_skeleton, format_timedelta
 from timezonefinder import TimezoneFinder
 
-from planner.errors import ServiceError
+from planner.errors import N_, ServiceError
 
 
 @lru_cache(maxsize=1)
@@ -21,8 +21,8 @@ def _finder() -> TimezoneFinder:
 
 @lru_cache(maxsize=1)
 def zone_names() -> frozenset[str]:
-    """Every IANA time zone name this machine knows."""
-    return frozenset(available_timezones())
+    """Every IANA time zone name this machine knows (not "localtime": the server's own zone, not a name)."""
+    return frozenset(available_timezones()) - {"localtime"}
 
 
 def now_utc() -> datetime:
@@ -38,7 +38,7 @@ def timezone_at(lat: float, lon: float) -> str:
 def clean_timezone(value: object, field: str = "timezone") -> str:
     """An IANA timezone name; 400 otherwise."""
     if not isinstance(value, str) or value not in zone_names():
-        raise ServiceError("invalid_timezone", f"'{field}' must be an IANA name such as Europe/Berlin.", field)
+        raise ServiceError("invalid_timezone", N_("'%(field)s' must be an IANA name such as Europe/Berlin."), field)
     return value
 
 
@@ -49,16 +49,16 @@ def parse_instant(value: object, field: str, tz_name: str) -> datetime:
             value = datetime.fromisoformat(value.strip())
         except ValueError:
             raise ServiceError(
-                "invalid_time", f"'{field}' must be ISO 8601, e.g. 2026-12-05T08:30:00+08:00.", field
+                "invalid_time", N_("'%(field)s' must be ISO 8601, e.g. 2026-12-05T08:30:00+08:00."), field
             ) from None
     if not isinstance(value, datetime):
-        raise ServiceError("invalid_time", f"'{field}' is required (ISO 8601 with an offset).", field)
+        raise ServiceError("invalid_time", N_("'%(field)s' is required (ISO 8601 with an offset)."), field)
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(tz_name))
     try:
         return value.astimezone(UTC)
     except OverflowError:
-        raise ServiceError("invalid_time", f"'{field}' is out of range.", field) from None
+        raise ServiceError("invalid_time", N_("'%(field)s' is out of range."), field) from None
 
 
 def iso_utc(moment: datetime | None) -> str | None:

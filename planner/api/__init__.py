@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from planner.errors import NotFound
+from planner.errors import N_, NotFound
 from planner.schemas.common import MAX_ID
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -12,7 +12,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def _ids_in_range(_endpoint: str | None, values: dict | None) -> None:
     """404 for a path id no integer column can hold (the document says 1..2^31-1), before any query sees it."""
     if any(isinstance(value, int) and not 1 <= value <= MAX_ID for value in (values or {}).values()):
-        raise NotFound("not_found", "No such object.")
+        raise NotFound("not_found", N_("No such object."))
 
 
 # Each module registers its routes on bp and describes them in its OPENAPI dict.

@@ -6,7 +6,8 @@ from functools import wraps
 
 from flask import request
 
-from planner.errors import Unauthorized
+from planner.errors import N_, Unauthorized
+from planner.i18n import API_USER_KEY
 from planner.models import User
 from planner.services import accounts
 
@@ -14,10 +15,10 @@ from planner.services import accounts
 def bearer_user() -> User | None:
     """The user of the request's bearer token, or None when there is no valid token."""
     cache = request.environ  # per request (g outlives a request when a test shares one app context)
-    if "planner.api_user" not in cache:
+    if API_USER_KEY not in cache:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        cache["planner.api_user"] = accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-    return cache["planner.api_user"]
+        cache[API_USER_KEY] = accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    return cache[API_USER_KEY]
 
 
 def token_required(view):
@@ -26,7 +27,7 @@ def token_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if bearer_user() is None:
-            raise Unauthorized("unauthorized", "Send a valid token: Authorization: Bearer <token>.")
+            raise Unauthorized("unauthorized", N_("Send a valid token: Authorization: Bearer <token>."))
         return view(*args, **kwargs)
 
     return wrapper

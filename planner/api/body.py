@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from planner.errors import ServiceError
 from planner.schemas import parse_query
+from planner.schemas.common import INVALID_JSON
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -17,7 +18,7 @@ def json_object() -> dict:
     """The request's JSON object body, or a 400 saying what is wrong (the services validate its fields)."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ServiceError("invalid_json", "Send a JSON object with Content-Type: application/json.")
+        raise ServiceError("invalid_json", INVALID_JSON)
     return data
 
 

@@ -10,7 +10,7 @@ from planner.api import bp
 from planner.api.auth import bearer_user, token_required
 from planner.api.openapi import ID, op
 from planner.downloads import attachment
-from planner.errors import ServiceError
+from planner.errors import N_, ServiceError
 from planner.schemas.routes import RouteFeature, RouteOut, RouteUploadForm
 from planner.services import access, routes
 
@@ -59,7 +59,7 @@ def upload_route():
     """Import a GPX file sent as multipart field `file`."""
     upload = request.files.get("file")
     if upload is None:
-        raise ServiceError("invalid_gpx", "Send the GPX file as the multipart form field 'file'.", "file")
+        raise ServiceError("invalid_gpx", N_("Send the GPX file as the multipart form field '%(field)s'."), "file")
     user = bearer_user()
     assert user is not None  # token_required guarantees a user
     route = routes.import_gpx(

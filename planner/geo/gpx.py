@@ -1,4 +1,4 @@
-"""Safe GPX 1.0/1.1 reading, with no dependency on the rest of planner (writing: gpx_export.py).
+"""Safe GPX 1.0/1.1 reading, needing nothing from planner but planner.errors' N_ (writing: gpx_export.py).
 
 Reading untrusted bytes happens in three cheap steps; every refusal is a GpxError:
 
@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pyexpat import ExpatError, ParserCreate
 from pyexpat import errors as expat_errors
-from typing import Any
+from typing import Any, Literal
+
+from planner.errors import N_, english
 
 GPX10_NS = "http://www.topografix.com/GPX/1/0"
 GPX11_NS = "http://www.topografix.com/GPX/1/1"
@@ -45,10 +47,43 @@ _BYTE_MARKS = (
 _XML_DECL_ENCODING = re.compile(r"<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._\-]{0,39})[\"']")
 _PROLOG_SKIP = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
 UTC = UTC
-_NOT_XML = "This is not an XML document (a GPX file starts with '<?xml' or '<gpx')."
-_DECLARATION_REFUSED = (
+_NOT_XML = N_("This is not an XML document (a GPX file starts with '<?xml' or '<gpx').")
+_DECLARATION_REFUSED = N_(
     "The file contains a DOCTYPE or ENTITY declaration, which GPX files never need; refused for safety."
 )
+# A byte the document's encoding cannot decode, by where that encoding came from (_Encoding.source).
+_UNDECODABLE_DECLARED = N_(
+    "The file is not valid %(encoding)s (the encoding it declares): byte %(byte)s on line %(line)s cannot be "
+    "decoded. Save it again as UTF-8."
+)
+_UNDECODABLE_MARKED = N_(
+    "The file is not valid %(encoding)s (as its first bytes say): byte %(byte)s on line %(line)s cannot be "
+    "decoded. Save it again as UTF-8."
+)
+_UNDECODABLE_DEFAULT = N_(
+    "The file is not valid %(encoding)s (the default when none is declared): byte %(byte)s on line %(line)s "
+    "cannot be decoded. Save it again as UTF-8."
+)
+# A bad value of a track/route point or of a waypoint: %(number)s and %(line)s say which one.
+_POINT_NO_COORDINATE = N_("Track/route point %(number)s (line %(line)s): the %(key)s attribute is missing.")
+_WAYPOINT_NO_COORDINATE = N_("Waypoint %(number)s (line %(line)s): the %(key)s attribute is missing.")
+_POINT_COORDINATE_NAN = N_("Track/route point %(number)s (line %(line)s): %(key)s=%(value)s is not a number.")
+_WAYPOINT_COORDINATE_NAN = N_("Waypoint %(number)s (line %(line)s): %(key)s=%(value)s is not a number.")
+_POINT_COORDINATE_RANGE = N_(
+    "Track/route point %(number)s (line %(line)s): %(key)s=%(value)s is not a number between -%(limit)s and %(limit)s."
+)
+_WAYPOINT_COORDINATE_RANGE = N_(
+    "Waypoint %(number)s (line %(line)s): %(key)s=%(value)s is not a number between -%(limit)s and %(limit)s."
+)
+_POINT_ELEVATION_NAN = N_("Track/route point %(number)s (line %(line)s): elevation %(value)s is not a number.")
+_WAYPOINT_ELEVATION_NAN = N_("Waypoint %(number)s (line %(line)s): elevation %(value)s is not a number.")
+_POINT_ELEVATION_RANGE = N_(
+    "Track/route point %(number)s (line %(line)s): elevation %(value)s is not a finite number of metres."
+)
+_WAYPOINT_ELEVATION_RANGE = N_(
+    "Waypoint %(number)s (line %(line)s): elevation %(value)s is not a finite number of metres."
+)
+_POINT_TIME = N_("Track/route point %(number)s (line %(line)s): time %(value)s is not a valid ISO 8601 time.")
 
 
 @dataclass(frozen=True)
@@ -59,15 +94,20 @@ class _Encoding:
     codec: str
     offset: int
     label: str
-    source: str  # "the encoding it declares", "as its first bytes say" or "the default when none is declared"
+    source: Literal["declared", "marked", "default"]  # declared by the document, marked by a BOM or UTF-16 bytes
 
 
 class GpxError(ValueError):
-    """Bad or hostile GPX; .code is "invalid_gpx" or "file_too_large", str(e) a human sentence saying what is wrong."""
+    """Bad or hostile GPX; .code is "invalid_gpx" or "file_too_large", str(e) the English sentence saying what is wrong.
 
-    def __init__(self, message: str, code: str = "invalid_gpx"):
-        super().__init__(message)
+    Like planner.errors.ServiceError, it keeps the N_-marked English template (.template) and its parameters
+    (.params), so whoever shows it can put it in the reader's language."""
+
+    def __init__(self, message: str, /, *, code: str = "invalid_gpx", **params: Any):
+        super().__init__(english(message, params))
         self.code = code
+        self.template = message
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +163,14 @@ def parse_gpx(data: bytes, *, max_bytes: int = 20_000_000, max_points: int = 200
     if not isinstance(data, bytes):
         raise TypeError(f"parse_gpx needs bytes, not {type(data).__name__}")
     if len(data) > max_bytes:
-        raise GpxError(f"The file is {len(data):,} bytes; the limit is {max_bytes:,} bytes.", "file_too_large")
+        raise GpxError(
+            N_("The file is %(size)s bytes; the limit is %(limit)s bytes."),
+            code="file_too_large",
+            size=f"{len(data):,}",
+            limit=f"{max_bytes:,}",
+        )
     if not data.strip():
-        raise GpxError("The file is empty: it is not an XML document.")
+        raise GpxError(N_("The file is empty: it is not an XML document."))
     encoding = _check_prolog(data)
     reader = _GpxReader(max_points, _EXPAT_READS.get(encoding.codec, "UTF-8"))
     try:
@@ -166,8 +211,11 @@ def _refuse_utf_8_behind_a_legacy_declaration(data: bytes, encoding: _Encoding) 
     except UnicodeDecodeError:
         return  # real legacy text is practically never valid UTF-8 too
     raise GpxError(
-        f"The file declares the encoding {encoding.label!r}, but its bytes are UTF-8: change the declaration "
-        'to encoding="UTF-8".'
+        N_(
+            "The file declares the encoding '%(label)s', but its bytes are UTF-8: change the declaration to "
+            'encoding="UTF-8".'
+        ),
+        label=encoding.label,
     )
 
 
@@ -197,26 +245,34 @@ def _document_encoding(data: bytes) -> _Encoding:
     first = "UTF-16" if marked.startswith("utf-16") else "UTF-8"
     declared = _XML_DECL_ENCODING.match(data[offset : offset + 512].decode(marked or "utf-8", "replace"))
     if declared is None:
-        source = "as its first bytes say" if marked else "the default when none is declared"
-        return _Encoding(marked or "utf-8", offset, first, source)
+        return _Encoding(marked or "utf-8", offset, first, "marked" if marked else "default")
     label = declared.group(1)
     try:
         named = codecs.lookup(label).name
     except LookupError:
         named = ""
     if not _SAFE_ENCODINGS.fullmatch(named):
-        raise GpxError(f"The file declares the encoding {label!r}, which is not supported; save it as UTF-8.")
+        raise GpxError(
+            N_("The file declares the encoding '%(label)s', which is not supported; save it as UTF-8."), label=label
+        )
     if marked and not (named == marked or (named == "utf-16" and first == "UTF-16")):
         raise GpxError(
-            f"The file's first bytes mark it as {first}, but it declares the encoding {label!r}; the two must "
-            "agree. Save it again as UTF-8."
+            N_(
+                "The file's first bytes mark it as %(marked)s, but it declares the encoding '%(label)s'; the two "
+                "must agree. Save it again as UTF-8."
+            ),
+            marked=first,
+            label=label,
         )
     if not marked and named.startswith("utf-16"):
         raise GpxError(
-            f"The file declares the encoding {label!r}, but its bytes are not UTF-16 (they read as UTF-8 or "
-            'another 8-bit encoding): change the declaration to the encoding it is saved in, such as "UTF-8".'
+            N_(
+                "The file declares the encoding '%(label)s', but its bytes are not UTF-16 (they read as UTF-8 or "
+                'another 8-bit encoding): change the declaration to the encoding it is saved in, such as "UTF-8".'
+            ),
+            label=label,
         )
-    return _Encoding(marked or _READ_AS.get(named, named), offset, label, "the encoding it declares")
+    return _Encoding(marked or _READ_AS.get(named, named), offset, label, "declared")
 
 
 def _check_prolog(data: bytes) -> _Encoding:
@@ -239,7 +295,7 @@ def _check_prolog(data: bytes) -> _Encoding:
         pending = pending[skipped.end() :]
         if pending.startswith("<!") and not "<!--".startswith(pending[:4]):
             html = pending[:14].lower() == "<!doctype html"
-            raise GpxError("This is an HTML page, not a GPX file." if html else _DECLARATION_REFUSED)
+            raise GpxError(N_("This is an HTML page, not a GPX file.") if html else _DECLARATION_REFUSED)
         if pending[:1] == "<" and pending[1:2] not in ("", "?", "!"):
             return encoding
         if offset >= len(data) or (pending and not pending.startswith("<")):
@@ -254,9 +310,16 @@ def _encoding_error(data: bytes, encoding: _Encoding) -> GpxError | None:
         body.decode(encoding.codec)
     except UnicodeDecodeError as err:
         line = body[: err.start].decode(encoding.codec).count("\n") + 1
+        source = encoding.source
         return GpxError(
-            f"The file is not valid {encoding.label} ({encoding.source}): byte {encoding.offset + err.start:,} "
-            f"on line {line} cannot be decoded. Save it again as UTF-8."
+            _UNDECODABLE_DECLARED
+            if source == "declared"
+            else _UNDECODABLE_MARKED
+            if source == "marked"
+            else _UNDECODABLE_DEFAULT,
+            encoding=encoding.label,
+            byte=f"{encoding.offset + err.start:,}",
+            line=line,
         )
     return None
 
@@ -265,13 +328,20 @@ def _explain_expat_error(err: ExpatError, data: bytes, encoding: _Encoding) -> G
     """Turn a pyexpat error into a GpxError a person can act on."""
     message = expat_errors.messages[err.code]
     if message == expat_errors.XML_ERROR_NO_ELEMENTS:
-        return GpxError("This is not an XML document: it has no root element.")
+        return GpxError(N_("This is not an XML document: it has no root element."))
     undecodable = _encoding_error(data, encoding) if encoding.codec in _EXPAT_READS else None
     if undecodable is not None:  # expat meets bad bytes as a bad token or a cut character
         return undecodable
     if message in (expat_errors.XML_ERROR_UNKNOWN_ENCODING, expat_errors.XML_ERROR_INCORRECT_ENCODING):
-        return GpxError(f"The file's declared encoding cannot be used ({message}); save it as UTF-8.")
-    return GpxError(f"The file is not well-formed XML: {message} at line {err.lineno}, column {err.offset + 1}.")
+        return GpxError(
+            N_("The file's declared encoding cannot be used (%(problem)s); save it as UTF-8."), problem=message
+        )
+    return GpxError(
+        N_("The file is not well-formed XML: %(problem)s at line %(line)s, column %(column)s."),
+        problem=message,
+        line=err.lineno,
+        column=err.offset + 1,
+    )
 
 
 _STRUCTURE = {
@@ -318,9 +388,12 @@ class _GpxReader:
     def _root(self, name: str, _attrs: dict) -> None:
         ns, _, local = name.rpartition(" ")
         if local != "gpx":
-            raise GpxError(f"The root element is {local}, expected gpx: this is not a GPX file.")
+            raise GpxError(N_("The root element is %(element)s, expected gpx: this is not a GPX file."), element=local)
         if ns not in _GPX_NAMESPACES:
-            raise GpxError(f"The root element is gpx in the namespace {ns!r}, expected GPX 1.0 or 1.1.")
+            raise GpxError(
+                N_("The root element is gpx in the namespace %(namespace)s, expected GPX 1.0 or 1.1."),
+                namespace=repr(ns),
+            )
         prefix = f"{ns} " if ns else ""
         begin = {"pt": self._start_point, "wpt": self._start_waypoint, "seg": self._start_segment,
                  "rte": self._start_segment, "trk": _ignore, "metadata": _ignore}  # fmt: skip
@@ -400,24 +473,48 @@ class _GpxReader:
     def _end_waypoint(self, _role: str) -> None:
         self.waypoints.append(Waypoint(**self.waypoint))
 
-    def _error(self, kind: str, detail: str) -> GpxError:
+    def _where(self, kind: str) -> dict[str, str]:
+        """The number and line of the point or waypoint just counted, as an error message's parameters."""
         number = self.point_no if kind == "point" else self.waypoint_no
-        noun = "Track/route point" if kind == "point" else "Waypoint"
-        return GpxError(f"{noun} {number:,} (line {self.parser.CurrentLineNumber:,}): {detail}.")
+        return {"number": f"{number:,}", "line": f"{self.parser.CurrentLineNumber:,}"}
 
     def _lat_lon(self, attrs: dict, kind: str) -> tuple[float, float]:
         """Checked (lat, lon) of the point or waypoint just counted, enforcing the point cap."""
         if self.point_no + self.waypoint_no > self.max_points:
-            raise GpxError(f"The file has more than {self.max_points:,} points, the most planner accepts.")
+            raise GpxError(
+                N_("The file has more than %(max)s points, the most planner accepts."), max=f"{self.max_points:,}"
+            )
         try:
             lat, lon = float(attrs["lat"]), float(attrs["lon"])
         except (KeyError, ValueError):
             lat = lon = math.nan
         if -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0:  # False for NaN too
             return lat, lon
-        detail = _coordinate_problem(attrs, "lat", 90.0) or _coordinate_problem(attrs, "lon", 180.0)
-        assert detail is not None  # a lat or lon outside its range (or NaN) always has a problem to name
-        raise self._error(kind, detail)
+        error = self._coordinate_error(attrs, "lat", 90.0, kind) or self._coordinate_error(attrs, "lon", 180.0, kind)
+        assert error is not None  # a lat or lon outside its range (or NaN) always has a problem to name
+        raise error
+
+    def _coordinate_error(self, attrs: dict, key: str, limit: float, kind: str) -> GpxError | None:
+        """What is wrong with the lat or lon attribute of the point or waypoint just counted, or None."""
+        point, text = kind == "point", attrs.get(key)
+        if text is None:
+            return GpxError(_POINT_NO_COORDINATE if point else _WAYPOINT_NO_COORDINATE, key=key, **self._where(kind))
+        value = repr(text[:40])
+        try:
+            number = float(text)
+        except ValueError:
+            return GpxError(
+                _POINT_COORDINATE_NAN if point else _WAYPOINT_COORDINATE_NAN, key=key, value=value, **self._where(kind)
+            )
+        if abs(number) <= limit:
+            return None
+        return GpxError(
+            _POINT_COORDINATE_RANGE if point else _WAYPOINT_COORDINATE_RANGE,
+            key=key,
+            value=value,
+            limit=f"{limit:g}",
+            **self._where(kind),
+        )
 
     def _elevation(self, text: str, kind: str) -> float | None:
         if not text:
@@ -425,9 +522,17 @@ class _GpxReader:
         try:
             value = float(text)
         except ValueError:
-            raise self._error(kind, f"elevation {text[:40]!r} is not a number") from None
+            raise GpxError(
+                _POINT_ELEVATION_NAN if kind == "point" else _WAYPOINT_ELEVATION_NAN,
+                value=repr(text[:40]),
+                **self._where(kind),
+            ) from None
         if not abs(value) <= _MAX_ABS_ELE_M:
-            raise self._error(kind, f"elevation {text[:40]!r} is not a finite number of metres")
+            raise GpxError(
+                _POINT_ELEVATION_RANGE if kind == "point" else _WAYPOINT_ELEVATION_RANGE,
+                value=repr(text[:40]),
+                **self._where(kind),
+            )
         return value
 
     def _time(self, text: str) -> datetime:
@@ -436,15 +541,18 @@ class _GpxReader:
             value = datetime.fromisoformat(text)
             return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         except (ValueError, OverflowError):
-            raise self._error("point", f"time {text[:40]!r} is not a valid ISO 8601 time") from None
+            raise GpxError(_POINT_TIME, value=repr(text[:40]), **self._where("point")) from None
 
     def result(self) -> ParsedTrack:
         """The ParsedTrack, once the whole document has been read."""
         segments = self.segments["seg"] + self.segments["rte"]
         count = sum(len(segment) for segment in segments)
         if count < 2:
-            found = "no track or route points" if count == 0 else "only one track/route point"
-            raise GpxError(f"The file has {found}; a route needs at least 2.")
+            raise GpxError(
+                N_("The file has no track or route points; a route needs at least 2.")
+                if count == 0
+                else N_("The file has only one track/route point; a route needs at least 2.")
+            )
         labels = self.labels
         return ParsedTrack(
             name=labels.get("doc_name") or labels.get("trk_name") or labels.get("rte_name"),
@@ -452,18 +560,6 @@ class _GpxReader:
             segments=segments,
             waypoints=self.waypoints,
         )
-
-
-def _coordinate_problem(attrs: dict, key: str, limit: float) -> str | None:
-    """What is wrong with the lat or lon attribute, or None."""
-    text = attrs.get(key)
-    if text is None:
-        return f"the {key} attribute is missing"
-    try:
-        value = float(text)
-    except ValueError:
-        return f"{key}={text[:40]!r} is not a number"
-    return None if abs(value) <= limit else f"{key}={text[:40]!r} is not a number between -{limit:g} and {limit:g}"
 
 
 def _ignore(_attrs: dict) -> None:

@@ -17,7 +17,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import folium
@@ -187,6 +187,65 @@ class _ContentSupport(MacroElement):
         self._name = "ContentSupport"
 
 
+@dataclass(frozen=True)
+class ControlWords:
+    """The words of a map's own controls, English by default: the zoom buttons' titles, the title of the Leaflet
+    link in the attribution, and the scale's units (templates of %(num)s); imperial adds a scale in miles and feet."""
+
+    zoom_in: str = "Zoom in"
+    zoom_out: str = "Zoom out"
+    leaflet: str = "A JavaScript library for interactive maps"
+    metres: str = "%(num)s m"
+    km: str = "%(num)s km"
+    imperial: bool = True
+
+
+# Titles the zoom buttons and the attribution's Leaflet link (L.map has made both by now) and adds a scale whose
+# metric label uses the words.
+_CONTROLS_JS = """
+(function (map, words) {
+    [[".leaflet-control-zoom-in", words.zoom_in], [".leaflet-control-zoom-out", words.zoom_out]].forEach(
+        function (pair) {
+            var button = map.getContainer().querySelector(pair[0]);
+            if (button) { button.title = pair[1]; button.setAttribute("aria-label", pair[1]); }
+        });
+    var attribution = map.attributionControl;
+    if (attribution && typeof attribution.options.prefix === "string") {
+        var title = words.leaflet.replace(/[&<>"]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+        attribution.setPrefix(attribution.options.prefix.replace(/title="[^"]*"/, 'title="' + title + '"'));
+    }
+    var scale = L.control.scale({imperial: words.imperial});
+    scale._updateMetric = function (maxMeters) {
+        var meters = this._getRoundNum(maxMeters);
+        var label = meters < 1000 ? words.metres.replace("%(num)s", meters)
+            : words.km.replace("%(num)s", meters / 1000);
+        this._updateScale(this._mScale, label, meters / maxMeters);
+    };
+    scale.addTo(map);
+"""
+
+
+class _Controls(MacroElement):
+    """The zoom buttons' titles and the scale in the reader's words."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        + _CONTROLS_JS
+        + "}({{ this._parent.get_name() }}, {{ this.words_json }}));{% endmacro %}"
+    )
+
+    def __init__(self, words: ControlWords):
+        super().__init__()
+        self._name = "Controls"
+        self.words_json = script_json(asdict(words))
+
+
+def label_controls(m: folium.Map, words: ControlWords) -> None:
+    """Give m's zoom buttons and scale the reader's words (its scale replaces folium's); call before render."""
+    m.control_scale = False
+    m.add_child(_Controls(words))
+
+
 def _popup(layer: Element, head: str, lines: Iterable[str | None] = (), href: str | None = None) -> None:
     """Bind a click popup: a heading (a link when href is given) and plain text lines."""
     spec = {"head": str(head), "lines": [str(line) for line in lines if line], "href": _local_href(href)}
@@ -328,9 +387,10 @@ def route_map(
     profile_points: Iterable[tuple[float, float, float, float | None]] = (),
     start_label: str = "Start",
     finish_label: str = "Finish",
+    meeting_label: str = "Meeting point %(number)s",
     tiles: Tiles = "OpenStreetMap",
 ) -> folium.Map:
-    """Route map: lines (pieces of the route, one unless privacy zones cut it) and km_marks are (lon, lat, …) like GeoJSON; draws the polylines, start/finish badges, waypoints and numbered meeting points (lat, lon, name, notes, number, along_m), fitted to the route; km marks, direction arrows and the profile link (profile_points are (distance_m, lat, lon, ele_m)) are drawn by static/js/route_map.js from map.plannerRoute."""
+    """Route map: lines (pieces of the route, one unless privacy zones cut it) and km_marks are (lon, lat, …) like GeoJSON; draws the polylines, start/finish badges (labelled start_label, finish_label), waypoints and numbered meeting points (lat, lon, name, notes, number, along_m; their popups say meeting_label with the number), fitted to the route; km marks, direction arrows and the profile link (profile_points are (distance_m, lat, lon, ele_m)) are drawn by static/js/route_map.js from map.plannerRoute."""
     pieces = [[(_finite(lat), _finite(lon)) for lon, lat, *_ in line] for line in lines]
     if not pieces or any(len(piece) < 2 for piece in pieces):
         raise ValueError("a route needs at least two points in each piece")
@@ -344,7 +404,7 @@ def route_map(
     for point in waypoints:
         _add_waypoint(m, point)
     for point in meeting_points:
-        _add_meeting_point(m, point)
+        _add_meeting_point(m, point, meeting_label)
     _fit(m, latlons, max_zoom=16)
     return m
 
@@ -388,12 +448,12 @@ def _add_waypoint(m: folium.Map, point: Mapping[str, Any]) -> None:
     _popup(marker, point["name"], _note_lines(point.get("notes")))
 
 
-def _add_meeting_point(m: folium.Map, point: Mapping[str, Any]) -> None:
-    """A meeting point: purple dot showing its number, name and notes on click."""
+def _add_meeting_point(m: folium.Map, point: Mapping[str, Any], label: str) -> None:
+    """A meeting point: purple dot showing its number, name, label (a %(number)s template) and notes on click."""
     number = int(point["number"])
     marker = _dot(point["lat"], point["lon"], "meeting").add_to(m)
     _tooltip(marker, str(number), permanent=True, direction="center", className="planner-number-label")
-    _popup(marker, point["name"], [f"Meeting point {number}", *_note_lines(point.get("notes"))])
+    _popup(marker, point["name"], [label % {"number": number}, *_note_lines(point.get("notes"))])
 
 
 def point_map(lat: float, lon: float, *, label: str, zoom: int = 12, tiles: Tiles = "OpenStreetMap") -> folium.Map:
@@ -403,15 +463,18 @@ def point_map(lat: float, lon: float, *, label: str, zoom: int = 12, tiles: Tile
     return m
 
 
-def zones_map(zones: Iterable[Mapping[str, Any]], *, tiles: Tiles = "OpenStreetMap") -> folium.Map:
-    """A user's own privacy zones (lat, lon, radius_m, name) as circles, fitted to them; the world when none."""
+def zones_map(
+    zones: Iterable[Mapping[str, Any]], *, unnamed: str = "Privacy zone", tiles: Tiles = "OpenStreetMap"
+) -> folium.Map:
+    """A user's own privacy zones (lat, lon, radius_m, name) as circles, fitted to them, an unnamed one labelled
+    unnamed; the world when none."""
     zones = list(zones)
     m = _new_map((20.0, 0.0), 2, tiles, height="360px")
     for zone in zones:
         circle = folium.Circle(
             (_finite(zone["lat"]), _finite(zone["lon"])), radius=float(zone["radius_m"]), **_ZONE_STYLE
         ).add_to(m)
-        _tooltip(circle, zone["name"] or "Privacy zone", direction="top")
+        _tooltip(circle, zone["name"] or unnamed, direction="top")
     if zones:
         _fit(m, [(zone["lat"], zone["lon"]) for zone in zones], max_zoom=14)
     return m

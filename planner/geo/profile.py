@@ -27,6 +27,21 @@ _TEXT_FILL = "#374151"
 _MARK_FILL = "#7c3aed"
 
 
+@dataclass(frozen=True)
+class ProfileWords:
+    """A profile's words in the reader's language, English by default: templates whose %(distance)s, %(low)s,
+    %(high)s, %(num)s and %(elevation)s are filled in."""
+
+    description: str = "Distance %(distance)s; elevation from %(low)s to %(high)s."
+    km: str = "%(num)s km"
+    metres: str = "%(num)s m"
+    highest: str = "max %(elevation)s"
+    lowest: str = "min %(elevation)s"
+
+
+ENGLISH = ProfileWords()
+
+
 def _usable(profile: Iterable[tuple[float, float | None]]) -> list[tuple[float, float]]:
     """(distance_km, elevation_m) for the points with a finite distance and elevation."""
     points = []
@@ -53,10 +68,15 @@ def _ticks(low: float, high: float, step: float) -> list[float]:
     return [round(i * step, 10) for i in range(first, last + 1)]
 
 
+def _amount(unit: str, number: str) -> str:
+    """A number in a unit template: ("%(num)s m", "120") -> "120 m"."""
+    return unit % {"num": number}
+
+
 def _label(value: float, step: float, unit: str) -> str:
-    """A tick label with as many decimals as the step needs, e.g. "2.5 km"."""
+    """A tick label with as many decimals as the step needs in a unit template, e.g. "2.5 km"."""
     decimals = max(0, -math.floor(math.log10(step)))
-    return f"{value:.{decimals}f} {unit}"
+    return _amount(unit, f"{value:.{decimals}f}")
 
 
 def _thin(points: list[tuple[float, float]], column_of: Callable[[float], int]) -> list[tuple[float, float]]:
@@ -119,8 +139,9 @@ def elevation_svg(
     height_px: int = 200,
     title: str = "Elevation profile",
     marks: Iterable[tuple[float, int]] = (),
+    words: ProfileWords = ENGLISH,
 ) -> str:
-    """A self-contained inline <svg> of (distance_m, elevation_m) pairs, as stats.elevation_profile gives them (distance km on x, elevation m on y, filled area, axis ticks with labels, min/max labels, numbered ticks at the (along_m, number) marks, accessible <title>), 100% wide with text in CSS px, no scripts, no external refs. Returns "" when there are fewer than 2 points with elevation."""
+    """A self-contained inline <svg> of (distance_m, elevation_m) pairs, as stats.elevation_profile gives them (distance km on x, elevation m on y, filled area, axis ticks with labels, min/max labels, numbered ticks at the (along_m, number) marks, accessible <title>), 100% wide with text in CSS px, no scripts, no external refs; title and words in the reader's language. Returns "" when there are fewer than 2 points with elevation."""
     points = _usable(profile)
     if len(points) < 2:
         return ""
@@ -147,25 +168,29 @@ def elevation_svg(
             + "".join(f' data-{key}="{value:g}"' for key, value in data.items())
             + ">",
             f"<title>{escape(title)}</title>",
-            f"<desc>{escape(_description(x_high - x_low, y_min, y_max))}</desc>",
+            f"<desc>{escape(_description(words, x_high - x_low, y_min, y_max))}</desc>",
             *_grid(frame, y_step),
             f'<svg x="0" y="0" width="100%" height="{height_px}" viewBox="0 0 {_PLOT_WIDTH} {height_px}"'
             ' preserveAspectRatio="none">',
             _area_path(drawn, frame.bottom),
             _line_path(drawn),
             "</svg>",
-            *_x_axis(frame),
-            *_y_labels(frame, y_step),
-            *_extreme_labels(points, frame),
+            *_x_axis(frame, words),
+            *_y_labels(frame, y_step, words),
+            *_extreme_labels(points, frame, words),
             *_marks(marks, frame),
             "</svg>",
         ]
     )
 
 
-def _description(distance_km: float, y_min: float, y_max: float) -> str:
+def _description(words: ProfileWords, distance_km: float, y_min: float, y_max: float) -> str:
     """Plain-text summary for screen readers."""
-    return f"Distance {distance_km:.1f} km; elevation from {y_min:.0f} m to {y_max:.0f} m."
+    return words.description % {
+        "distance": _amount(words.km, f"{distance_km:.1f}"),
+        "low": _amount(words.metres, f"{y_min:.0f}"),
+        "high": _amount(words.metres, f"{y_max:.0f}"),
+    }
 
 
 def _grid(frame: _Frame, step: float) -> list[str]:
@@ -176,16 +201,17 @@ def _grid(frame: _Frame, step: float) -> list[str]:
     ]
 
 
-def _y_labels(frame: _Frame, step: float) -> list[str]:
+def _y_labels(frame: _Frame, step: float, words: ProfileWords) -> list[str]:
     """Elevation labels just above their grid lines at the left edge, haloed to read over the area."""
     return [
-        f'<text x="3" y="{frame.y(value) - 3:.1f}" text-anchor="start" {_HALO}>{_label(value, step, "m")}</text>'
+        f'<text x="3" y="{frame.y(value) - 3:.1f}" text-anchor="start" {_HALO}>'
+        f"{escape(_label(value, step, words.metres))}</text>"
         for value in _ticks(frame.y_low, frame.y_high, step)
         if frame.y(value) - 3 > 11
     ]
 
 
-def _x_axis(frame: _Frame) -> list[str]:
+def _x_axis(frame: _Frame, words: ProfileWords) -> list[str]:
     """The distance axis line, with ticks and labels along the bottom."""
     step = _nice_step(frame.x_high - frame.x_low, 6)
     base = frame.bottom
@@ -194,7 +220,8 @@ def _x_axis(frame: _Frame) -> list[str]:
         at = frame.fraction(value)
         parts.append(
             f'<line x1="{_pct(at)}" y1="{base}" x2="{_pct(at)}" y2="{base + 4}" stroke="{_TEXT_FILL}"/>'
-            f'<text x="{_pct(at)}" y="{base + 16}" text-anchor="{_anchor(at)}">{_label(value, step, "km")}</text>'
+            f'<text x="{_pct(at)}" y="{base + 16}" text-anchor="{_anchor(at)}">'
+            f"{escape(_label(value, step, words.km))}</text>"
         )
     return parts
 
@@ -220,17 +247,18 @@ def _line_path(drawn: list[tuple[float, float]]) -> str:
     )
 
 
-def _extreme_labels(points: list[tuple[float, float]], frame: _Frame) -> list[str]:
+def _extreme_labels(points: list[tuple[float, float]], frame: _Frame, words: ProfileWords) -> list[str]:
     """Labels "max … m" above the highest point and "min … m" below the lowest one."""
     high = max(points, key=lambda point: point[1])
     low = min(points, key=lambda point: point[1])
     parts = []
-    for (km, m), word, dy in ((high, "max", -6), (low, "min", 14)):
+    for (km, m), template, dy in ((high, words.highest, -6), (low, words.lowest, 14)):
         at = frame.fraction(km)
         y = min(frame.y(m) + dy, frame.bottom - 3)
+        label = template % {"elevation": _amount(words.metres, f"{m:.0f}")}
         parts.append(
             f'<text x="{_pct(at)}" y="{y:.1f}" text-anchor="{_anchor(at)}" font-weight="bold" {_HALO}>'
-            f"{word} {m:.0f} m</text>"
+            f"{escape(label)}</text>"
         )
     return parts
 

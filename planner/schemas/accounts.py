@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, field_validator
 
+from planner.errors import N_
 from planner.schemas.common import Body, Out, fail
 
 MIN_PASSWORD_CHARS = 8
@@ -20,7 +21,7 @@ def normalise_email(email: Any) -> str:
 def _string(value: Any) -> Any:
     """value when it is a string; 400 otherwise."""
     if not isinstance(value, str):
-        raise fail("invalid_field", "Send this field as a string.")
+        raise fail("invalid_field", N_("Send this field as a string."))
     return value
 
 
@@ -40,7 +41,7 @@ class RegisterIn(Body):
         """A plausible, normalised address."""
         email = normalise_email(value)
         if "@" not in email or email.startswith("@") or len(email) > 254 or any(c.isspace() for c in email):
-            raise fail("invalid_email", "Enter a valid email address.", "email")
+            raise fail("invalid_email", N_("Enter a valid email address."), "email")
         return email
 
     @field_validator("password", mode="before")
@@ -48,9 +49,14 @@ class RegisterIn(Body):
     def _password(cls, value: Any) -> str:
         """A password of 8 to 1024 characters."""
         if not isinstance(value, str) or len(value) < MIN_PASSWORD_CHARS:
-            raise fail("weak_password", f"Use a password of at least {MIN_PASSWORD_CHARS} characters.", "password")
+            raise fail(
+                "weak_password",
+                N_("Use a password of at least %(min_length)s characters."),
+                "password",
+                min_length=MIN_PASSWORD_CHARS,
+            )
         if len(value) > MAX_PASSWORD_CHARS:
-            raise fail("invalid_password", "That password is too long.", "password")
+            raise fail("invalid_password", N_("That password is too long."), "password")
         return value
 
     @field_validator("display_name", mode="before")
@@ -59,7 +65,7 @@ class RegisterIn(Body):
         """A trimmed name of 1 to 80 characters."""
         name = value.strip() if isinstance(value, str) else ""
         if not 1 <= len(name) <= 80 or "\x00" in name:
-            raise fail("invalid_display_name", "Enter a display name of 1 to 80 characters.", "display_name")
+            raise fail("invalid_display_name", N_("Enter a display name of 1 to 80 characters."), "display_name")
         return name
 
 

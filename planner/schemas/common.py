@@ -10,9 +10,10 @@ from annotated_types import Interval
 from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from planner.errors import ServiceError
+from planner.errors import N_, ServiceError
 
 MAX_ID = 2**31 - 1  # ids are PostgreSQL integers
+INVALID_JSON = N_("Send a JSON object with Content-Type: application/json.")
 
 # pydantic error types -> our snake_case codes, for query strings (bodies answer "invalid_field").
 QUERY_CODES = {
@@ -75,38 +76,59 @@ class Out(BaseModel):
 M = TypeVar("M", bound=BaseModel)
 
 
-# Sentences for the pydantic error types people meet most; the rest use pydantic's own words.
+# Sentences for the pydantic error types people meet (N_ templates; %(field)s is the field, the rest pydantic's
+# context). A list's limits are keyed by pydantic's field_type, one of several choices as literal_error_many.
 TEMPLATES = {
-    "missing": "'{field}' is required.",
-    "string_too_short": "'{field}' must not be empty.",
-    "string_too_long": "'{field}' must be at most {max_length} characters.",
-    "greater_than": "'{field}' must be more than {gt}.",
-    "greater_than_equal": "'{field}' must be at least {ge}.",
-    "less_than": "'{field}' must be less than {lt}.",
-    "less_than_equal": "'{field}' must be at most {le}.",
-    "literal_error": "'{field}' must be one of: {expected}.",
-    "finite_number": "'{field}' must be a finite number.",
-    "float_parsing": "'{field}' must be a number.",
-    "float_type": "'{field}' must be a number.",
-    "int_parsing": "'{field}' must be a whole number.",
-    "int_type": "'{field}' must be a whole number.",
-    "int_from_float": "'{field}' must be a whole number.",
-    "bool_parsing": "'{field}' must be true or false.",
-    "bool_type": "'{field}' must be true or false.",
+    "missing": N_("'%(field)s' is required."),
+    "string_type": N_("'%(field)s': input should be a valid string."),
+    "string_too_short": N_("'%(field)s' must not be empty."),
+    "string_too_long": N_("'%(field)s' must be at most %(max_length)s characters."),
+    "greater_than": N_("'%(field)s' must be more than %(gt)s."),
+    "greater_than_equal": N_("'%(field)s' must be at least %(ge)s."),
+    "less_than": N_("'%(field)s' must be less than %(lt)s."),
+    "less_than_equal": N_("'%(field)s' must be at most %(le)s."),
+    "literal_error": N_("'%(field)s' must be one of: %(expected)s."),
+    "literal_error_many": N_("'%(field)s' must be one of: %(choices)s or %(last)s."),
+    "finite_number": N_("'%(field)s' must be a finite number."),
+    "float_parsing": N_("'%(field)s' must be a number."),
+    "float_type": N_("'%(field)s' must be a number."),
+    "int_parsing": N_("'%(field)s' must be a whole number."),
+    "int_type": N_("'%(field)s' must be a whole number."),
+    "int_from_float": N_("'%(field)s' must be a whole number."),
+    "int_parsing_size": N_("'%(field)s': unable to parse input string as an integer, exceeded maximum size."),
+    "bool_parsing": N_("'%(field)s' must be true or false."),
+    "bool_type": N_("'%(field)s' must be true or false."),
+    "list_type": N_("'%(field)s': input should be a valid list."),
+    "dict_type": N_("'%(field)s': input should be a valid dictionary."),
+    "model_type": N_("'%(field)s': input should be a valid dictionary or instance of %(class_name)s."),
+    "too_long_list": N_(
+        "'%(field)s': list should have at most %(max_length)s items after validation, not %(actual_length)s."
+    ),
 }
+# Any other pydantic error: its own words (English) after the field.
+OTHER = N_("'%(field)s': %(detail)s.")
+OTHER_WITHOUT_FIELD = N_("%(detail)s.")
 
 
-def _message(error: Any, field: str | None) -> str:
-    """A human sentence for one pydantic error."""
+def _template(error: Any, field: str | None) -> tuple[str, dict[str, Any]]:
+    """An N_ template and its parameters for one pydantic error (ours carry theirs in ctx)."""
     ctx = error.get("ctx") or {}
-    if isinstance(ctx.get("sentence"), str):
-        return ctx["sentence"]
-    text = error["msg"].rstrip(".")
-    if field and error["type"] in TEMPLATES:
-        return TEMPLATES[error["type"]].format(field=field, **{k: str(v) for k, v in ctx.items()})
-    if error["type"] in CUSTOM_CODES:
-        return f"'{field}' {text}."
-    return f"'{field}': {text[0].lower()}{text[1:]}." if field else f"{text}."
+    if "template" in ctx:
+        return ctx["template"], {**ctx["params"], "field": field}
+    params: dict[str, Any] = {key: str(value) for key, value in ctx.items()}
+    params["field"] = field
+    kind = error["type"]
+    if kind == "literal_error" and " or " in params["expected"]:
+        kind = "literal_error_many"
+        params["choices"], params["last"] = params["expected"].rsplit(" or ", 1)
+    elif kind in ("too_long", "too_short"):
+        kind = f"{kind}_{params['field_type'].lower()}"
+    if field and kind in TEMPLATES:
+        return TEMPLATES[kind], params
+    detail = error["msg"].rstrip(".")
+    if not field:
+        return OTHER_WITHOUT_FIELD, {**params, "detail": detail}
+    return OTHER, {**params, "detail": f"{detail[0].lower()}{detail[1:]}"}
 
 
 def service_error(model: type[BaseModel], error: ValidationError) -> ServiceError:
@@ -121,13 +143,14 @@ def service_error(model: type[BaseModel], error: ValidationError) -> ServiceErro
         code = first["type"]
     else:
         code = getattr(model, "default_code", "invalid_field")
-    return ServiceError(code, _message(first, field), field)
+    template, params = _template(first, field)
+    return ServiceError(code, template, field, **params)
 
 
 def parse(model: type[M], data: Any) -> M:
     """data validated as model; a 400 ServiceError naming the first bad field otherwise."""
     if not isinstance(data, Mapping):
-        raise ServiceError("invalid_json", "Send a JSON object with Content-Type: application/json.")
+        raise ServiceError("invalid_json", INVALID_JSON)
     try:
         return model.model_validate(dict(data))
     except ValidationError as error:
@@ -139,9 +162,12 @@ def parse_query(model: type[M], args: Mapping[str, Any]) -> M:
     return parse(model, {key: str(value).strip() for key, value in args.items() if str(value).strip()})
 
 
-def fail(code: str, sentence: str, field: str | None = None) -> PydanticCustomError:
-    """A validation error with our code and a whole sentence (and optionally the field it is about)."""
-    return PydanticCustomError(code, "{sentence}", {"sentence": sentence, **({"field": field} if field else {})})
+def fail(code: str, template: str, field: str | None = None, **params: Any) -> PydanticCustomError:
+    """A validation error with our code and a whole-sentence N_ template with its parameters; %(field)s is the
+    field named here (when the error is about another one than where it arose) or else where it arose."""
+    return PydanticCustomError(
+        code, "{template}", {"template": template, "params": params, **({"field": field} if field else {})}
+    )
 
 
 NON_FINITE = frozenset({"nan", "inf", "infinity"})
@@ -150,16 +176,16 @@ NON_FINITE = frozenset({"nan", "inf", "infinity"})
 def _not_bool(value: Any) -> Any:
     """value, unless it is a bool (pydantic would read True as 1) or text naming nan or infinity."""
     if isinstance(value, bool):
-        raise PydanticCustomError("float_type", "must be a number, not true or false")
+        raise fail("float_type", N_("'%(field)s' must be a number."))
     if isinstance(value, str) and value.strip().lower().lstrip("+-") in NON_FINITE:
-        raise PydanticCustomError("finite_number", "must be a finite number")
+        raise fail("finite_number", N_("'%(field)s' must be a finite number."))
     return value
 
 
 def _text(value: Any) -> Any:
     """A trimmed string; 400 for non-strings and NUL characters."""
     if not isinstance(value, str) or "\x00" in value:
-        raise PydanticCustomError("invalid_field", "must be text")
+        raise fail("invalid_field", N_("'%(field)s' must be text."))
     return value.strip()
 
 
@@ -250,7 +276,7 @@ class Patch(Body):
         """400 for a not_null field sent as null."""
         for name in self.not_null:
             if name in self.model_fields_set and getattr(self, name) is None:
-                raise fail("invalid_field", f"'{name}' cannot be null; leave it out to keep it.", name)
+                raise fail("invalid_field", N_("'%(field)s' cannot be null; leave it out to keep it."), name)
         return self
 
 
@@ -258,7 +284,7 @@ def both_or_neither(lat: float | None, lon: float | None) -> None:
     """A validation error naming the missing half of a lat/lon pair."""
     if (lat is None) != (lon is None):
         missing = "lat" if lat is None else "lon"
-        raise fail("invalid_field", "Give both 'lat' and 'lon'.", missing)
+        raise fail("invalid_field", N_("Give both 'lat' and 'lon'."), missing)
 
 
 def _iso_datetime(value: Any) -> Any:
@@ -270,7 +296,7 @@ def _iso_datetime(value: Any) -> Any:
             return datetime.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise PydanticCustomError("invalid_time", "must be ISO 8601, e.g. 2026-12-05T08:30:00+08:00")
+    raise fail("invalid_time", N_("'%(field)s' must be ISO 8601, e.g. 2026-12-05T08:30:00+08:00."))
 
 
 # A date-time as sent: with an offset, or without one meaning local time where the service says.

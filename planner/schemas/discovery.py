@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, PlainValidator, WithJsonSchema, model_validator
 
+from planner.errors import N_
 from planner.schemas.choices import Activity, Difficulty, Interest
 from planner.schemas.common import FeatureCollection, Lat, Lon, Query, both_or_neither, fail
 from planner.times import now_utc
@@ -59,10 +60,10 @@ def _bbox(value: Any) -> BBox:
     except ValueError:
         numbers = []
     if len(parts) != 4 or len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
-        raise fail("invalid_bbox", "'bbox' must be four numbers: minlon,minlat,maxlon,maxlat.", "bbox")
+        raise fail("invalid_bbox", N_("'bbox' must be four numbers: minlon,minlat,maxlon,maxlat."), "bbox")
     min_lon, min_lat, max_lon, max_lat = numbers
     if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise fail("invalid_bbox", "'bbox' needs longitudes within ±180 and -90 <= minlat <= maxlat <= 90.", "bbox")
+        raise fail("invalid_bbox", N_("'bbox' needs longitudes within ±180 and -90 <= minlat <= maxlat <= 90."), "bbox")
     return BBox(min_lon, min_lat, max_lon, max_lat)
 
 
@@ -90,7 +91,7 @@ def _day_or_instant(value: Any) -> Any:
             return datetime.fromisoformat(text) if len(text) > 10 else datetime.fromisoformat(text).date()
         return datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "+", 1))
     except ValueError:
-        raise fail("invalid_datetime", "Give an ISO 8601 date or date-time.") from None
+        raise fail("invalid_datetime", N_("Give an ISO 8601 date or date-time.")) from None
 
 
 def _utc(value: Any, *, end_of_day: bool) -> datetime | None:
@@ -143,12 +144,12 @@ class EventFilterQuery(Query):
         self.starts_from = _utc(self.starts_from, end_of_day=False)
         self.starts_to = _utc(self.starts_to, end_of_day=True)
         if self.starts_from and self.starts_to and self.starts_from > self.starts_to:
-            raise fail("invalid_range", "'from' must not be after 'to'.", "from")
+            raise fail("invalid_range", N_("'from' must not be after 'to'."), "from")
         if self.starts_from is None and self.starts_to is None:
             self.starts_from = now_utc()
         low, high = self.min_length_km, self.max_length_km
         if low is not None and high is not None and low > high:
-            raise fail("invalid_range", "'min_length_km' must not be more than 'max_length_km'.", "min_length_km")
+            raise fail("invalid_range", N_("'min_length_km' must not be more than 'max_length_km'."), "min_length_km")
         return self
 
     def length_range_m(self) -> tuple[float | None, float | None]:
@@ -203,12 +204,17 @@ def _words(value: Any, field: str = "q") -> Words:
     if isinstance(value, Words):
         return value
     if not isinstance(value, str) or "\x00" in value:
-        raise fail("invalid_parameter", f"'{field}' must be text.", field)
+        raise fail("invalid_parameter", N_("'%(field)s' must be text."), field)
     text = value.strip()
     if not text:
-        raise fail("invalid_parameter", f"'{field}' must not be blank.", field)
+        raise fail("invalid_parameter", N_("'%(field)s' must not be blank."), field)
     if len(text) > MAX_WORDS:
-        raise fail("invalid_parameter", f"'{field}' must be at most {MAX_WORDS} characters.", field)
+        raise fail(
+            "invalid_parameter",
+            N_("'%(field)s' must be at most %(max_length)s characters."),
+            field,
+            max_length=MAX_WORDS,
+        )
     return parse_words(text)
 
 
@@ -345,7 +351,7 @@ class PlacesQuery(Query):
         """q not blank; lat and lon together."""
         self.q = self.q.strip()
         if not self.q:
-            raise fail("invalid_parameter", "'q' must not be blank.", "q")
+            raise fail("invalid_parameter", N_("'%(field)s' must not be blank."), "q")
         both_or_neither(self.lat, self.lon)
         return self
 

@@ -7,6 +7,7 @@ from typing import Annotated, ClassVar, Literal
 from annotated_types import Interval
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
+from planner.errors import N_
 from planner.schemas.choices import Activity, Difficulty
 from planner.schemas.common import (
     BLANK_IS_NULL,
@@ -35,14 +36,16 @@ TIME_HELP = "ISO 8601; without an offset, local to the event's timezone"
 def _zone(value: str | None) -> str | None:
     """An IANA time zone name, or None."""
     if value is not None and value not in zone_names():
-        raise fail("invalid_timezone", "'timezone' must be an IANA name such as Europe/Berlin.", "timezone")
+        raise fail("invalid_timezone", N_("'%(field)s' must be an IANA name such as Europe/Berlin."), "timezone")
     return value
 
 
 def _capacity(value: object) -> object:
     """A whole number (or its digits), never true/false or a fraction."""
     if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
-        raise fail("invalid_field", f"'capacity' must be a whole number from 1 to {MAX_CAPACITY}.", "capacity")
+        raise fail(
+            "invalid_field", N_("'%(field)s' must be a whole number from 1 to %(max)s."), "capacity", max=MAX_CAPACITY
+        )
     return int(value)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, get_args
 from annotated_types import Interval
 from pydantic import BeforeValidator, Field, StrictBool, field_validator, model_validator
 
+from planner.errors import N_
 from planner.schemas.common import Body, Id, Out, Query, fail
 
 Kind = Literal[
@@ -40,7 +41,7 @@ MAX_NOTIFICATION_ID = 2**63 - 1  # notification ids are bigints
 def _whole(value: Any, field: str) -> int:
     """value as an int when it is a whole number (or its digits); a validation error naming field otherwise."""
     if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
-        raise fail("invalid_field", f"'{field}' must hold whole numbers.", field)
+        raise fail("invalid_field", N_("'%(field)s' must hold whole numbers."), field)
     return int(str(value).strip())
 
 
@@ -48,7 +49,7 @@ def _notification_id(value: Any) -> int:
     """A notification id (1..2^63-1)."""
     number = _whole(value, "ids")
     if not 1 <= number <= MAX_NOTIFICATION_ID:
-        raise fail("invalid_field", "'ids' must hold notification ids.", "ids")
+        raise fail("invalid_field", N_("'%(field)s' must hold notification ids."), "ids")
     return number
 
 
@@ -74,9 +75,9 @@ class ReadIn(Body):
     def _one_of(self) -> ReadIn:
         """Exactly one of ids and all: true."""
         if self.all and self.ids is not None:
-            raise fail("invalid_field", "Give either 'ids' or 'all': true, not both.", "ids")
+            raise fail("invalid_field", N_("Give either 'ids' or 'all': true, not both."), "ids")
         if not self.all and self.ids is None:
-            raise fail("invalid_field", "Give 'ids' (a list of notification ids) or 'all': true.", "ids")
+            raise fail("invalid_field", N_("Give 'ids' (a list of notification ids) or 'all': true."), "ids")
         return self
 
 
@@ -125,14 +126,24 @@ class SettingsIn(Body):
         if value is None:
             return value
         if not isinstance(value, dict):
-            raise fail("invalid_field", "'channels' must be an object {kind: channel}.", "channels")
+            raise fail("invalid_field", N_("'%(field)s' must be an object {kind: channel}."), "channels")
         for kind, channel in value.items():
             if kind not in KINDS:
                 raise fail(
-                    "invalid_field", f"'channels' has no kind {kind!r}; the kinds are {', '.join(KINDS)}.", "channels"
+                    "invalid_field",
+                    N_("'%(field)s' has no kind %(kind)s; the kinds are %(kinds)s."),
+                    "channels",
+                    kind=repr(kind),
+                    kinds=", ".join(KINDS),
                 )
             if channel not in CHANNELS:
-                raise fail("invalid_field", f"'channels.{kind}' must be one of: {', '.join(CHANNELS)}.", "channels")
+                raise fail(
+                    "invalid_field",
+                    N_("'%(field)s.%(kind)s' must be one of: %(choices)s."),
+                    "channels",
+                    kind=kind,
+                    choices=", ".join(CHANNELS),
+                )
         return value
 
     @field_validator("reminder_offsets_h", mode="before")
@@ -142,18 +153,20 @@ class SettingsIn(Body):
         if value is None:
             return value
         if not isinstance(value, list):
-            raise fail("invalid_field", "'reminder_offsets_h' must be a list of hours.", "reminder_offsets_h")
+            raise fail("invalid_field", N_("'%(field)s' must be a list of hours."), "reminder_offsets_h")
         hours = [_whole(item, "reminder_offsets_h") for item in value]
         if any(not MIN_OFFSET_H <= hour <= MAX_OFFSET_H for hour in hours):
             raise fail(
                 "invalid_field",
-                f"Reminders come {MIN_OFFSET_H} to {MAX_OFFSET_H} hours (a week) before an outing.",
+                N_("Reminders come %(min)s to %(max)s hours (a week) before an outing."),
                 "reminder_offsets_h",
+                min=MIN_OFFSET_H,
+                max=MAX_OFFSET_H,
             )
         if len(hours) > MAX_OFFSETS:
-            raise fail("invalid_field", f"Choose at most {MAX_OFFSETS} reminders.", "reminder_offsets_h")
+            raise fail("invalid_field", N_("Choose at most %(max)s reminders."), "reminder_offsets_h", max=MAX_OFFSETS)
         if len(set(hours)) != len(hours):
-            raise fail("invalid_field", "Each reminder time may appear only once.", "reminder_offsets_h")
+            raise fail("invalid_field", N_("Each reminder time may appear only once."), "reminder_offsets_h")
         return hours
 
     @field_validator("groups", mode="after")
@@ -162,7 +175,7 @@ class SettingsIn(Body):
         """Each group at most once."""
         ids = [choice.group_id for choice in value or ()]
         if len(set(ids)) != len(ids):
-            raise fail("invalid_field", "Each group may appear only once in 'groups'.", "groups")
+            raise fail("invalid_field", N_("Each group may appear only once in '%(field)s'."), "groups")
         return value
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
 
+from planner.errors import N_
 from planner.schemas.choices import ACTIVITIES, Activity
 from planner.schemas.common import BLANK_IS_NULL, TRIMMED, Body, Id, LatLon, Out, fail
 
@@ -16,7 +17,9 @@ def _activity(value: Any) -> Any:
     """A known activity (any case, trimmed), hiking when blank; invalid_activity otherwise."""
     activity = (value or "hiking").strip().lower() if isinstance(value, (str, type(None))) else None
     if activity not in ACTIVITIES:
-        raise fail("invalid_activity", f"Activity must be one of: {', '.join(ACTIVITIES)}.", "activity")
+        raise fail(
+            "invalid_activity", N_("Activity must be one of: %(choices)s."), "activity", choices=", ".join(ACTIVITIES)
+        )
     return activity
 
 

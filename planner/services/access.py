@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from planner.errors import Forbidden, NotFound, ServiceError, Unauthorized
+from planner.errors import N_, Forbidden, NotFound, ServiceError, Unauthorized
 from planner.extensions import db
 from planner.models import Event, Group, MeetingPoint, Membership, Post, Route, User
 
@@ -103,7 +103,7 @@ def clean_id(value, field: str) -> int:
     """An id from a request body (a whole number or its digits); 400 naming field otherwise."""
     number = int(value) if isinstance(value, (int, str)) and str(value).isdigit() else None
     if number is None or not in_id_range(number):
-        raise ServiceError("invalid_field", f"'{field}' must be an id.", field)
+        raise ServiceError("invalid_field", N_("'%(field)s' must be an id."), field)
     return number
 
 
@@ -115,7 +115,7 @@ def get_row(model, row_id):
 def require_user(user: User | None) -> User:
     """user when logged in, else 401."""
     if user is None or not user.is_authenticated:
-        raise Unauthorized("unauthorized", "Log in first.")
+        raise Unauthorized("unauthorized", N_("Log in first."))
     return user
 
 
@@ -138,7 +138,7 @@ def visible_group(group_id: int, user: User | None) -> Group:
     """The group when user may see it; 404 otherwise (private groups do not reveal that they exist)."""
     group = get_row(Group, group_id)
     if group is None or not can_view(group, user):
-        raise NotFound("not_found", "No such group.")
+        raise NotFound("not_found", N_("No such group."))
     return group
 
 
@@ -146,7 +146,7 @@ def require_member(group: Group, user: User | None) -> User:
     """user when an active member of group (any role); 401 anonymous, 403 otherwise."""
     user = require_user(user)
     if not viewer(user).is_member(group.id):
-        raise Forbidden("not_a_member", "Join the group first.")
+        raise Forbidden("not_a_member", N_("Join the group first."))
     return user
 
 
@@ -154,7 +154,7 @@ def require_staff(group: Group, user: User | None) -> User:
     """user when owner or organiser of group; 401 anonymous, 403 otherwise."""
     user = require_user(user)
     if not viewer(user).is_staff(group.id):
-        raise Forbidden("organisers_only", "Only the group's organisers may do this.")
+        raise Forbidden("organisers_only", N_("Only the group's organisers may do this."))
     return user
 
 
@@ -162,7 +162,7 @@ def require_owner(group: Group, user: User | None) -> User:
     """user when owner of group; 401 anonymous, 403 otherwise."""
     user = require_user(user)
     if viewer(user).role(group.id) != "owner":
-        raise Forbidden("owner_only", "Only the group's owner may do this.")
+        raise Forbidden("owner_only", N_("Only the group's owner may do this."))
     return user
 
 
@@ -178,7 +178,7 @@ def visible_event(event_id: int, user: User | None) -> Event:
     """The event when its group is visible to user; 404 otherwise."""
     row = get_row(Event, event_id)
     if row is None or not can_view(row.group, user):
-        raise NotFound("not_found", "No such event.")
+        raise NotFound("not_found", N_("No such event."))
     return row
 
 
@@ -203,7 +203,7 @@ def staff_point(point_id: int, user: User | None) -> MeetingPoint:
     require_user(user)
     point = get_row(MeetingPoint, point_id)
     if point is None:
-        raise NotFound("not_found", "No such meeting point.")
+        raise NotFound("not_found", N_("No such meeting point."))
     staff_event(point.event_id, user)
     return point
 
@@ -220,7 +220,7 @@ def visible_post(post_id: int, user: User | None) -> tuple[Post, Group]:
     """A live post whose thread user may see, and its group; 404 otherwise."""
     post = get_row(Post, post_id)
     if post is None or post.deleted_at is not None:
-        raise NotFound("not_found", "No such post.")
+        raise NotFound("not_found", N_("No such post."))
     kind, thread_id = ("event", post.event_id) if post.event_id else ("group", post.group_id)
     group, _where = thread_group(kind, thread_id, user)
     return post, group
@@ -231,7 +231,7 @@ def authored_post(post_id: int, user: User | None) -> Post:
     user = require_user(user)
     post, _group = visible_post(post_id, user)
     if post.author_id != user.id:
-        raise Forbidden("author_only", "Only the author may edit a post.")
+        raise Forbidden("author_only", N_("Only the author may edit a post."))
     return post
 
 
@@ -240,7 +240,7 @@ def removable_post(post_id: int, user: User | None) -> Post:
     user = require_user(user)
     post, group = visible_post(post_id, user)
     if post.author_id != user.id and not is_staff(group.id, user):
-        raise Forbidden("forbidden", "Only the author or the group's organisers may remove a post.")
+        raise Forbidden("forbidden", N_("Only the author or the group's organisers may remove a post."))
     return post
 
 
@@ -268,7 +268,7 @@ def get_route(route_id: int, viewer_id: int | None = None) -> Route:
     inside its owner's privacy zones is for its owner), else NotFound."""
     route = get_row(Route, route_id)
     if route is None or not can_view_route(route, viewer_id) or visible_route(route, viewer_id) is None:
-        raise NotFound("not_found", "No such route.")
+        raise NotFound("not_found", N_("No such route."))
     return route
 
 
@@ -276,11 +276,11 @@ def original_route(route_id: int, viewer_id: int | None) -> Route:
     """The route when viewer_id owns it, for its file as uploaded (it may hold times and private places); else 404."""
     route = get_route(route_id, viewer_id)
     if route.owner_id != viewer_id:
-        raise NotFound("not_found", "No such route.")
+        raise NotFound("not_found", N_("No such route."))
     return route
 
 
 def require_group_staff_id(user_id: int, group_id: int) -> None:
     """Forbidden unless user_id is an owner or organiser of group_id (adding a route to a group)."""
     if not _by_id(user_id).is_staff(group_id):
-        raise Forbidden("forbidden", "Only the group's organisers can add routes to it.", "group_id")
+        raise Forbidden("forbidden", N_("Only the group's organisers can add routes to it."), "group_id")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.errors import Conflict, Unauthorized
+from planner.errors import N_, Conflict, Unauthorized
 from planner.extensions import db
 from planner.models import ApiToken, User
 from planner.schemas import parse
@@ -25,14 +25,14 @@ def register(email: object, password: object, display_name: object) -> User:
     account = parse(RegisterIn, {"email": email, "password": password, "display_name": display_name})
     email, password, display_name = account.email, account.password, account.display_name
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict("email_taken", "An account with this email already exists.", "email")
+        raise Conflict("email_taken", N_("An account with this email already exists."), "email")
     user = User(email=email, password_hash=generate_password_hash(password), display_name=display_name)
     db.session.add(user)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("email_taken", "An account with this email already exists.", "email") from None
+        raise Conflict("email_taken", N_("An account with this email already exists."), "email") from None
     return user
 
 
@@ -43,9 +43,9 @@ def authenticate(email: object, password: object) -> User:
     user = db.session.scalar(select(User).where(User.email == normalise_email(credentials.email)))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
-        raise Unauthorized("bad_credentials", "Email or password is wrong.")
+        raise Unauthorized("bad_credentials", N_("Email or password is wrong."))
     if not check_password_hash(user.password_hash, password):
-        raise Unauthorized("bad_credentials", "Email or password is wrong.")
+        raise Unauthorized("bad_credentials", N_("Email or password is wrong."))
     return user
 
 

@@ -1,9 +1,14 @@
-"""An event as iCalendar (RFC 5545; the VEVENT the feeds share) and as GPX (the route plus the meeting points)."""
+"""An event as iCalendar (RFC 5545; the VEVENT the feeds share) and as GPX (the route plus the meeting points).
+
+The words planner adds (a "Cancelled:" prefix, "Start") are in the current language; names people gave stay as
+they are.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from geoalchemy2.shape import to_shape
 from icalendar import Calendar, vDuration, vGeo
 from icalendar import Event as IcsEvent
@@ -28,7 +33,7 @@ def first_place(event: Event, first_point: MeetingPoint | None) -> Where:
     """Where to be first: the first meeting point along the route when there is one, else the start."""
     if first_point is not None:
         return place(first_point.name, first_point.point)
-    return place("Start", event.start)
+    return place(_("Start"), event.start)
 
 
 def vevent(event: Event, url: str, where: Where, description: str) -> IcsEvent:
@@ -40,7 +45,7 @@ def vevent(event: Event, url: str, where: Where, description: str) -> IcsEvent:
     item.add("dtstart", in_zone(event.starts_at, event.timezone))
     item.add("dtend", in_zone(event.ends_at, event.timezone))
     item.add("sequence", max(event.version - 1, 0))
-    item.add("summary", f"Cancelled: {event.title}" if cancelled else event.title)
+    item.add("summary", _("Cancelled: %(title)s", title=event.title) if cancelled else event.title)
     item.add("description", description)
     item.add("location", where[0])
     item.add("geo", vGeo((where[1], where[2])))
@@ -79,7 +84,7 @@ def _waypoints(event: Event, with_start: bool) -> list[gpx.Waypoint]:
     out = []
     if with_start:
         start = to_shape(event.start)
-        out.append(gpx.Waypoint(lat=start.y, lon=start.x, ele_m=None, name="Start", description=event.title))
+        out.append(gpx.Waypoint(lat=start.y, lon=start.x, ele_m=None, name=_("Start"), description=event.title))
     for number, point in enumerate(meeting_points.ordered(event.id), start=1):
         where = to_shape(point.point)
         out.append(

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from planner.errors import NotFound, ServiceError
+from planner.errors import N_, NotFound, ServiceError
 from planner.extensions import db
 from planner.models import Event, Post, User
 from planner.schemas import parse, parse_query
@@ -129,7 +129,7 @@ def _parent(where: dict, post_id: int | None) -> int | None:
     if post_id is None:
         return None
     if db.session.scalar(select(Post.id).where(Post.id == post_id, _thread_clause(where))) is None:
-        raise ServiceError("invalid_parent", "Reply to a post on the same thread.", "parent_id")
+        raise ServiceError("invalid_parent", N_("Reply to a post on the same thread."), "parent_id")
     return post_id
 
 
@@ -159,5 +159,5 @@ def thread_of(post_id: int) -> tuple[str, int]:
     """("event"|"group", id) of the thread a post is on; 404 when there is no such post."""
     post = access.get_row(Post, post_id)
     if post is None:
-        raise NotFound("not_found", "No such post.")
+        raise NotFound("not_found", N_("No such post."))
     return ("event", post.event_id) if post.event_id else ("group", post.group_id)

@@ -9,8 +9,9 @@ from geoalchemy2.functions import ST_X, ST_Y
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
-from planner.errors import Conflict, ServiceError
+from planner.errors import N_, Conflict, ServiceError
 from planner.extensions import db
+from planner.i18n import current_locale
 from planner.models import Event, Group, Route, Rsvp, User
 from planner.schemas import parse
 from planner.schemas.events import EventIn, EventPatch
@@ -26,7 +27,7 @@ def _attachable_route(route_id: int | None, group: Group, user: User, current: E
     if route is not None and current is not None and route.id == current.route_id:
         return route
     if route is None or (route.group_id != group.id and route.owner_id != user.id):
-        raise ServiceError("invalid_route", "Attach one of this group's routes or one of your own.", "route_id")
+        raise ServiceError("invalid_route", N_("Attach one of this group's routes or one of your own."), "route_id")
     return route
 
 
@@ -40,7 +41,7 @@ def _place(fields: EventIn | EventPatch, current: Event | None, route: Route | N
         start = routes.route_dict(public_route, None)["start"]
         return start["lat"], start["lon"]
     if current is None:
-        raise ServiceError("invalid_field", "Give the start point 'lat' and 'lon', or a route.", "lat")
+        raise ServiceError("invalid_field", N_("Give the start point 'lat' and 'lon', or a route."), "lat")
     return None
 
 
@@ -73,7 +74,7 @@ def _columns(fields: EventIn | EventPatch, group: Group, user: User, current: Ev
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
     """400 unless the event ends after it starts."""
     if not starts_at < ends_at:
-        raise ServiceError("invalid_time", "'ends_at' must be after 'starts_at'.", "ends_at")
+        raise ServiceError("invalid_time", N_("'ends_at' must be after 'starts_at'."), "ends_at")
 
 
 def validate_new(group_id: int, user: User | None, data: dict) -> dict:
@@ -136,7 +137,7 @@ def cancel_event(event_id: int, user: User | None) -> Event:
     """Mark an outing cancelled (RSVPs are kept; new ones are refused)."""
     event = access.staff_event(event_id, user)
     if event.status == "cancelled":
-        raise Conflict("already_cancelled", "This outing is already cancelled.")
+        raise Conflict("already_cancelled", N_("This outing is already cancelled."))
     event.status = "cancelled"
     event.version += 1
     notify.outing_cancelled(event, access.require_user(user).id)
@@ -174,8 +175,12 @@ def form_values(event: Event) -> dict:
 
 
 def local_texts(event: Event) -> dict:
-    """{"starts", "ends"}: human local times of an event in its timezone."""
-    return {"starts": local_text(event.starts_at, event.timezone), "ends": local_text(event.ends_at, event.timezone)}
+    """{"starts", "ends"}: human local times of an event in its timezone, in the current language."""
+    locale = current_locale()
+    return {
+        "starts": local_text(event.starts_at, event.timezone, locale),
+        "ends": local_text(event.ends_at, event.timezone, locale),
+    }
 
 
 def event_dict(event: Event, user: User | None) -> dict:
@@ -232,7 +237,7 @@ def _summary(event: Event, going: int) -> dict:
         "title": event.title,
         "starts_at": event.starts_at,
         "status": event.status,
-        "starts_at_text": local_text(event.starts_at, event.timezone),
+        "starts_at_text": local_text(event.starts_at, event.timezone, current_locale()),
         "activity": event.activity,
         "spots_left": max(event.capacity - going, 0),
         "going_count": going,
@@ -275,7 +280,7 @@ def _event_row(row) -> dict:
         "id": row.id,
         "title": row.title,
         "starts_at": row.starts_at,
-        "starts_at_text": local_text(row.starts_at, row.timezone),
+        "starts_at_text": local_text(row.starts_at, row.timezone, current_locale()),
         "timezone": row.timezone,
         "activity": row.activity,
         "difficulty": row.difficulty,

@@ -12,14 +12,18 @@ import re
 import secrets
 from datetime import timedelta
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from icalendar import Event as IcsEvent
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
-from planner.errors import NotFound
+from planner.errors import N_, NotFound
 from planner.extensions import db
+from planner.i18n import DEFAULT_LOCALE, known
 from planner.models import Event, MeetingPoint, Rsvp, User
-from planner.services import access, calendar, rsvp
+from planner.services import access, calendar
+from planner.services.notify_text import joining_text
 from planner.times import now_utc
 
 RECENT = timedelta(days=30)  # outings that ended this long ago still show
@@ -60,7 +64,7 @@ def _owner(key: str) -> User:
     """The user whose feed secret is key; 404 for any other string."""
     user = db.session.scalar(select(User).where(User.calendar_key == key)) if KEY_SHAPE.fullmatch(key) else None
     if user is None:
-        raise NotFound("not_found", "No such calendar feed; it may have been replaced by a new link.")
+        raise NotFound("not_found", N_("No such calendar feed; it may have been replaced by a new link."))
     return user
 
 
@@ -93,25 +97,35 @@ def _my_entry(row: Rsvp, waitlist_number: int | None, base_url: str) -> IcsEvent
     """One outing as the person sees it: at their meeting point (else the start), with where and when they join."""
     event = row.event
     point = db.session.get(MeetingPoint, row.meeting_point_id) if row.meeting_point_id else None
-    where = calendar.place(point.name, point.point) if point else calendar.place("Start", event.start)
-    text = f"You meet {rsvp.joining(event, row.meeting_point_id)}"
-    if waitlist_number is not None:
-        text += f" (waitlisted: number {waitlist_number})"
+    where = calendar.place(point.name, point.point) if point else calendar.place(_("Start"), event.start)
+    joining = joining_text(
+        point.name if point else None, point.meet_at if point else None, event.starts_at, event.timezone
+    )
+    if waitlist_number is None:
+        text = _("You meet %(where)s", where=joining)
+    else:
+        text = _("You meet %(where)s (waitlisted: number %(num)s)", where=joining, num=waitlist_number)
     if event.description:
         text += f"\n\n{event.description}"
     return calendar.vevent(event, event_url(event, base_url), where, text)
 
 
 def user_feed(key: str, base_url: str) -> bytes:
-    """The private feed of the person whose secret is key (404 otherwise)."""
+    """The private feed of the person whose secret is key (404 otherwise), in their saved language (else English)."""
     user = _owner(key)
+    with force_locale(known(user.locale) or DEFAULT_LOCALE):
+        return _user_feed(user, base_url)
+
+
+def _user_feed(user: User, base_url: str) -> bytes:
+    """user's private feed in the current language."""
     rows = _my_rsvps(user)
     chosen = [row.meeting_point_id for row in rows if row.meeting_point_id is not None]
-    if chosen:  # into the session's identity map, where rsvp.joining and _my_entry find them
+    if chosen:  # into the session's identity map, where _my_entry finds them
         list(db.session.scalars(select(MeetingPoint).where(MeetingPoint.id.in_(chosen))))
     numbers = _waitlist_numbers(rows)
     items = [_my_entry(row, numbers.get(row.id), base_url) for row in rows]
-    return calendar.to_ical(items, name="My outings")
+    return calendar.to_ical(items, name=_("My outings"))
 
 
 def _first_points(event_ids: list[int]) -> dict[int, MeetingPoint]:
@@ -135,7 +149,8 @@ def _first_points(event_ids: list[int]) -> dict[int, MeetingPoint]:
 
 
 def group_feed(group_id: int, base_url: str) -> bytes:
-    """The public feed of a public group's recent and upcoming outings (404 for private and unknown groups)."""
+    """The public feed of a public group's recent and upcoming outings (404 for private and unknown groups), in the
+    current language (the requesting app's or browser's)."""
     group = access.visible_group(group_id, None)
     events = list(
         db.session.scalars(
@@ -152,4 +167,4 @@ def group_feed(group_id: int, base_url: str) -> bytes:
         )
         for event in events
     ]
-    return calendar.to_ical(items, name=f"{group.name} outings")
+    return calendar.to_ical(items, name=_("%(group)s outings", group=group.name))

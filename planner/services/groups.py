@@ -7,7 +7,7 @@ from typing import Any
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
-from planner.errors import Conflict, NotFound
+from planner.errors import N_, Conflict, NotFound
 from planner.extensions import db
 from planner.models import Group, Membership, User
 from planner.schemas import parse
@@ -58,7 +58,7 @@ def join(group_id: int, user: User | None) -> str:
     user = access.require_user(user)
     group = access.get_row(Group, group_id)
     if group is None:
-        raise NotFound("not_found", "No such group.")
+        raise NotFound("not_found", N_("No such group."))
     row = _membership(group_id, user)
     if row is None:
         status = "active" if group.visibility == "public" else "pending"
@@ -84,9 +84,9 @@ def leave(group_id: int, user: User | None) -> None:
     user = access.require_user(user)
     row = _membership(group_id, user)
     if row is None:
-        raise NotFound("not_a_member", "You are not in this group.")
+        raise NotFound("not_a_member", N_("You are not in this group."))
     if row.role == "owner":
-        raise Conflict("owner_cannot_leave", "The owner cannot leave; make another member owner first.")
+        raise Conflict("owner_cannot_leave", N_("The owner cannot leave; make another member owner first."))
     db.session.delete(row)
     db.session.commit()
 
@@ -104,7 +104,7 @@ def _target(group_id: int, user_id: int) -> Membership:
             select(Membership).where(Membership.group_id == group_id, Membership.user_id == user_id)
         )
     if row is None:
-        raise NotFound("not_found", "No such member.")
+        raise NotFound("not_found", N_("No such member."))
     return row
 
 
@@ -124,7 +124,7 @@ def remove_member(group_id: int, actor: User | None, user_id: int) -> None:
     group = access.staff_group(group_id, actor)
     row = _target(group_id, user_id)
     if row.role == "owner":
-        raise Conflict("owner_cannot_leave", "The owner cannot be removed.")
+        raise Conflict("owner_cannot_leave", N_("The owner cannot be removed."))
     if row.role == "organiser":
         access.require_owner(group, actor)
     db.session.delete(row)
@@ -139,9 +139,9 @@ def set_role(group_id: int, actor: User | None, user_id: int, role) -> Membershi
     role = parse(RoleIn, {"role": role}).role
     row = _target(group_id, user_id)
     if row.status != "active":
-        raise Conflict("not_active", "Approve the request before changing the role.")
+        raise Conflict("not_active", N_("Approve the request before changing the role."))
     if row.user_id == actor.id:
-        raise Conflict("own_role", "Hand the group to another member instead of changing your own role.")
+        raise Conflict("own_role", N_("Hand the group to another member instead of changing your own role."))
     if role == "owner":
         _target(group_id, actor.id).role = "organiser"
         db.session.flush()

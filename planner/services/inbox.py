@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from planner.errors import NotFound, ServiceError
+from planner.errors import N_, NotFound, ServiceError
 from planner.extensions import db
 from planner.models import Group, GroupNotificationSetting, Membership, Notification, NotificationSettings, User
 from planner.models.notification import DEFAULT_REMINDER_OFFSETS_H
@@ -32,20 +34,21 @@ INBOX_URL = "/me/notifications"
 
 # What each kind is about, as the settings page and the API's documentation name it.
 KIND_LABELS = {
-    "new_outing": "New outings in your groups",
-    "outing_digest": "Weekly digest of new outings",
-    "outing_changed": "Changes to outings you're going to",
-    "outing_cancelled": "Cancelled outings you're going to",
-    "meeting_point_changed": "Your meeting point moved or was removed",
-    "waitlist_promoted": "A place freed up for you on the waitlist",
-    "reminder": "Reminders before outings you're going to",
-    "join_request": "Requests to join groups you run",
-    "join_approved": "Your request to join a group was approved",
-    "post_reply": "Replies to your posts",
-    "thread_post": "New posts on outings you're going to",
+    "new_outing": _l("New outings in your groups"),
+    "outing_digest": _l("Weekly digest of new outings"),
+    "outing_changed": _l("Changes to outings you're going to"),
+    "outing_cancelled": _l("Cancelled outings you're going to"),
+    "meeting_point_changed": _l("Your meeting point moved or was removed"),
+    "waitlist_promoted": _l("A place freed up for you on the waitlist"),
+    "reminder": _l("Reminders before outings you're going to"),
+    "join_request": _l("Requests to join groups you run"),
+    "join_approved": _l("Your request to join a group was approved"),
+    "post_reply": _l("Replies to your posts"),
+    "thread_post": _l("New posts on outings you're going to"),
 }
-CHANNEL_LABELS = {"email": "E-mail and in app", "app": "In app only", "off": "Off"}
-GROUP_CHOICE_LABELS = {"every": "Every outing", "digest": "Weekly digest", "off": "Nothing"}
+CHANNEL_LABELS = {"email": _l("E-mail and in app"), "app": _l("In app only"), "off": _l("Off")}
+GROUP_CHOICE_LABELS = {"every": _l("Every outing"), "digest": _l("Weekly digest"), "off": _l("Nothing")}
+UNKNOWN_KIND = _l("Notification")  # the label of a kind this version does not know
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +59,7 @@ def text_for(row: Notification) -> str:
         return text_of(row.kind, row.params)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         log.exception("notification %s: params do not fit its kind %s", row.id, row.kind)
-        return f"{KIND_LABELS.get(row.kind, 'Notification')}."
+        return _("%(label)s.", label=KIND_LABELS.get(row.kind, UNKNOWN_KIND))
 
 
 def local_path(url: str) -> str:
@@ -136,7 +139,7 @@ def open_notification(user: User | None, notification_id: int) -> str:
     user = access.require_user(user)
     row = db.session.get(Notification, notification_id) if 1 <= notification_id <= MAX_NOTIFICATION_ID else None
     if row is None or row.user_id != user.id:
-        raise NotFound("not_found", "No such notification.")
+        raise NotFound("not_found", N_("No such notification."))
     if row.read_at is None:
         row.read_at = func.now()
         db.session.commit()
@@ -184,7 +187,9 @@ def update_settings(user: User | None, data: Mapping) -> dict:
     viewer = access.viewer(user)
     for choice in fields.groups or ():
         if not viewer.is_member(choice.group_id):
-            raise ServiceError("invalid_field", f"You are not a member of group {choice.group_id}.", "groups")
+            raise ServiceError(
+                "invalid_field", N_("You are not a member of group %(group_id)s."), "groups", group_id=choice.group_id
+            )
     if fields.channels is not None or fields.email_all is not None or fields.reminder_offsets_h is not None:
         _write_personal(user.id, fields)
     for choice in fields.groups or ():

@@ -1,6 +1,8 @@
 """One notification as an e-mail: a text and an HTML part from templates/mail/, with one-click unsubscribe headers.
 
-Rendering needs an app context (the jobs run in one); links are absolute, from config BASE_URL.
+Each message is written in its recipient's language (users.locale, else English): flask_babel.force_locale switches
+the app context's language while it is composed. Rendering needs an app context (the jobs run in one); links are
+absolute, from config BASE_URL.
 """
 
 from __future__ import annotations
@@ -14,32 +16,50 @@ from email.utils import format_datetime, formataddr, make_msgid
 from urllib.parse import urlsplit
 
 from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from planner.i18n import DEFAULT_LOCALE, known
 from planner.models import Notification, User
 from planner.services import unsubscribe
-from planner.services.notify_text import text_of
+from planner.services.notify_text import (
+    digest_headline,
+    label_text,
+    reminder_headline,
+    start_text,
+    text_of,
+    when_text,
+    where_text,
+)
 from planner.times import now_utc
 
 SUBJECT_CHARS = 120
 # Headers up to RFC 5322's line limit stay on one line: a folded List-Unsubscribe URL is misread by mail clients.
 ONE_LINE_HEADERS = compat32.clone(max_line_length=998)
 
-# The words of the link to the page a notification is about (the default: "See the outing").
+# The words of the link to the page a notification is about (the default: SEE_OUTING).
+SEE_OUTING = _l("See the outing")
 ACTIONS = {
-    "outing_digest": "See the group",
-    "join_request": "See the requests",
-    "join_approved": "See the group",
-    "post_reply": "Read the reply",
-    "thread_post": "Read the post",
+    "outing_digest": _l("See the group"),
+    "join_request": _l("See the requests"),
+    "join_approved": _l("See the group"),
+    "post_reply": _l("Read the reply"),
+    "thread_post": _l("Read the post"),
 }
+
+
+def locale_of(user: User) -> str:
+    """The language user's e-mails are written in: their saved setting, else English."""
+    return known(user.locale) or DEFAULT_LOCALE
 
 
 def subject_of(kind: str, params: dict) -> str:
     """The subject line: the notification's sentence (short forms for reminders and digests), at most 120 chars."""
     if kind == "reminder":
-        subject = f"Reminder: {params['title']}, {params['when']}"
+        subject = _("Reminder: %(title)s, %(when)s", title=params["title"], when=when_text(params))
     elif kind == "outing_digest":
-        subject = f"New outings in {params['group_name']}"
+        subject = _("New outings in %(group)s", group=params["group_name"])
     else:
         subject = text_of(kind, params)
     return subject if len(subject) <= SUBJECT_CHARS else subject[: SUBJECT_CHARS - 1] + "…"
@@ -48,11 +68,26 @@ def subject_of(kind: str, params: dict) -> str:
 def headline_of(kind: str, params: dict) -> str:
     """The sentence on top: text_of's, but without what a reminder's or a digest's details list below it."""
     if kind == "reminder":
-        return f"Reminder: {params['title']} starts {params['when']}."
+        return reminder_headline(params)
     if kind == "outing_digest":
-        count = len(params["outings"])
-        return f"{count} new {'outing' if count == 1 else 'outings'} in {params['group_name']} this week:"
+        return digest_headline(params)
     return text_of(kind, params)
+
+
+def _shown(kind: str, params: dict) -> dict:
+    """The details below the sentence, in the reader's language: when, where they meet, old and new meeting point."""
+    if kind == "reminder":
+        return {"when": when_text(params), "where": where_text(params)}
+    if kind == "meeting_point_changed":
+        new = params.get("new")
+        return {
+            "old": label_text(params["old"], params),
+            "new": label_text(new, params) if new else None,
+            "where": start_text(params),
+        }
+    if kind == "outing_changed":
+        return {"when": when_text(params)}
+    return {}
 
 
 def context_of(row: Notification, user: User, config: Mapping) -> dict:
@@ -68,9 +103,10 @@ def context_of(row: Notification, user: User, config: Mapping) -> dict:
         "p": params,
         "name": user.display_name,
         "headline": headline_of(row.kind, params),
-        "link": {"url": base + row.url, "text": ACTIONS.get(row.kind, "See the outing")},
-        "outings": [{**o, "url": f"{base}/events/{o['id']}"} for o in params.get("outings", [])],
-        "stop": {"kind": stop(row.kind), "all": stop(unsubscribe.ALL), "about": unsubscribe.ABOUT[row.kind]},
+        "shown": _shown(row.kind, params),
+        "link": {"url": base + row.url, "text": str(ACTIONS.get(row.kind, SEE_OUTING))},
+        "outings": [{**o, "when": when_text(o), "url": f"{base}/events/{o['id']}"} for o in params.get("outings", [])],
+        "stop": {"kind": stop(row.kind), "all": stop(unsubscribe.ALL), "about": str(unsubscribe.ABOUT[row.kind])},
         "base_url": base,
     }
 
@@ -93,7 +129,14 @@ def _part(body: str, subtype: str) -> MIMEText:
 
 
 def compose(row: Notification, user: User, config: Mapping) -> MIMEMultipart:
-    """The e-mail telling user of row: a text and an HTML part, and the headers for one-click unsubscribe.
+    """The e-mail telling user of row, in user's language (locale_of): a text and an HTML part, and the headers
+    for one-click unsubscribe."""
+    with force_locale(locale_of(user)):
+        return _message(row, user, config)
+
+
+def _message(row: Notification, user: User, config: Mapping) -> MIMEMultipart:
+    """compose's message in the current language.
 
     Built with the email package's compat32 classes: the modern EmailMessage API parses every header it is
     given into an object and took about as long per message as sending it (bench/notify.py).

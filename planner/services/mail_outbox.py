@@ -9,7 +9,7 @@ from email.message import EmailMessage, MIMEPart
 from email.parser import BytesHeaderParser, BytesParser
 from pathlib import Path
 
-from planner.errors import NotFound
+from planner.errors import N_, NotFound
 
 LISTED = 200
 # A file name planner.mail writes ("20301205T083000123456-1a2b3c4d.eml"): no separators, no leading dot.
@@ -60,7 +60,7 @@ def path_of(folder: Path, name: str) -> Path:
         path = (folder / name).resolve()
         if path.parent == folder.resolve() and path.is_file() and not (folder / name).is_symlink():
             return path
-    raise NotFound("message_not_found", "There is no such message in the outbox.")
+    raise NotFound("message_not_found", N_("There is no such message in the outbox."))
 
 
 def _part(message: EmailMessage, subtype: str) -> str | None:

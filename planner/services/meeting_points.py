@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 
-from planner.errors import NotFound, ServiceError
+from planner.errors import N_, NotFound, ServiceError
 from planner.extensions import db
 from planner.geo.stats import estimate_duration_s
+from planner.i18n import current_locale
 from planner.models import Event, MeetingPoint, Route, Rsvp, User
 from planner.schemas import parse
 from planner.schemas.meeting_points import MeetingPointIn, MeetingPointPatch
@@ -50,7 +51,7 @@ def _where(fields: MeetingPointPatch) -> tuple[float, float] | None:
         return None
     places = geocode.geocode(fields.place)
     if not places:
-        raise ServiceError("place_not_found", "No place of that name was found; click the map instead.", "place")
+        raise ServiceError("place_not_found", N_("No place of that name was found; click the map instead."), "place")
     return places[0].lat, places[0].lon
 
 
@@ -64,7 +65,7 @@ def _columns(event: Event, fields: MeetingPointPatch) -> dict:
         out["meet_at"] = parse_instant(given["meet_at"], "meet_at", event.timezone) if given["meet_at"] else None
     where = _where(fields)
     if where is None and isinstance(fields, MeetingPointIn):
-        raise ServiceError("invalid_field", "Give 'lat' and 'lon', a 'place' name, or click the map.", "lat")
+        raise ServiceError("invalid_field", N_("Give 'lat' and 'lon', a 'place' name, or click the map."), "lat")
     if where is not None:
         out["point"] = groups.point_wkt(*where)
         along_m, off_route_m = _snap(event.route_id, *where) if event.route_id else (None, None)
@@ -124,7 +125,7 @@ def event_id_of(point_id: int) -> int:
     """The event a meeting point belongs to; 404 when there is no such point."""
     point = access.get_row(MeetingPoint, point_id)
     if point is None:
-        raise NotFound("not_found", "No such meeting point.")
+        raise NotFound("not_found", N_("No such meeting point."))
     return point.event_id
 
 
@@ -177,7 +178,7 @@ def list_dicts(event: Event, user: User | None) -> list[dict]:
     viewer_id = user.id if user else None
     route = event.route
     pieces = routes.snap_pieces(route, viewer_id) if route is not None and access.is_cut_for(route, viewer_id) else None
-    out = []
+    out, locale = [], current_locale()
     for number, point in enumerate(ordered(event.id), start=1):
         shown = point_dict(point, viewer_id, pieces)
         arrival = estimated_arrival(event, shown["along_m"], viewer_id)
@@ -186,8 +187,8 @@ def list_dicts(event: Event, user: User | None) -> list[dict]:
                 **shown,
                 "number": number,
                 "estimated_arrival_at": iso_utc(arrival),
-                "meet_at_text": local_text(point.meet_at, event.timezone) if point.meet_at else None,
-                "estimated_arrival_text": local_text(arrival, event.timezone) if arrival else None,
+                "meet_at_text": local_text(point.meet_at, event.timezone, locale) if point.meet_at else None,
+                "estimated_arrival_text": local_text(arrival, event.timezone, locale) if arrival else None,
             }
         )
     return out

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
-from planner.errors import Conflict, NotFound
+from planner.errors import N_, Conflict, NotFound
 from planner.extensions import db
 from planner.geo import privacy
 from planner.models import Event, PrivacyZone, Route, User
@@ -40,7 +40,7 @@ def add_zone(user: User | None, data: Mapping) -> dict:
     count = db.session.scalar(select(func.count()).where(PrivacyZone.user_id == user.id))
     assert count is not None  # COUNT(*) always returns one row
     if count >= MAX_ZONES:
-        raise Conflict("too_many_zones", f"You can have at most {MAX_ZONES} privacy zones.", None)
+        raise Conflict("too_many_zones", N_("You can have at most %(max)s privacy zones."), None, max=MAX_ZONES)
     cut = privacy.draw_cut(lat, lon, radius_m)
     zone = PrivacyZone(
         user_id=user.id,
@@ -81,7 +81,7 @@ def delete_zone(user: User | None, zone_id: int) -> None:
     user = access.require_user(user)
     zone = db.session.get(PrivacyZone, zone_id)
     if zone is None or zone.user_id != user.id:
-        raise NotFound("not_found", "No such privacy zone.")
+        raise NotFound("not_found", N_("No such privacy zone."))
     db.session.delete(zone)
     db.session.flush()
     routes.refresh_public_views(user.id)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, text
 
 from planner.extensions import db
-from planner.models import Event, Group, User
+from planner.models import Event, Group, MeetingPoint, User
 from planner.models.notification import DEFAULT_REMINDER_OFFSETS_H
 from planner.services import access, notify, routes, rsvp
 from planner.times import iso_utc, local_text
@@ -35,8 +35,12 @@ ORDER BY e.id, r.user_id
 
 
 def describe(event: Event, user_id: int, meeting_point_id: int | None) -> dict:
-    """What a reminder says to one person: when, where they join, the route's numbers and the organiser's text."""
+    """What a reminder says to one person: when, where they join, the route's numbers and the organiser's text.
+
+    "meet" (their meeting point's name and time, None for the start) lets the text be written in the reader's
+    language when it is read; "where" is the same in English, as rows stored before "meet" have it."""
     viewer = db.session.get(User, user_id)
+    point = db.session.get(MeetingPoint, meeting_point_id) if meeting_point_id is not None else None
     route = access.visible_route(event.route, user_id) if event.route is not None else None
     numbers = routes.route_dict(route, viewer.id if viewer else None) if route is not None else None
     return {
@@ -46,6 +50,7 @@ def describe(event: Event, user_id: int, meeting_point_id: int | None) -> dict:
         "timezone": event.timezone,
         "when": local_text(event.starts_at, event.timezone),
         "where": rsvp.joining(event, meeting_point_id),
+        "meet": {"name": point.name, "meet_at": iso_utc(point.meet_at)} if point is not None else None,
         "length_m": numbers["length_m"] if numbers else None,
         "ascent_m": numbers["ascent_m"] if numbers else None,
         "estimated_duration_s": numbers["estimated_duration_s"] if numbers else None,
@@ -83,6 +88,18 @@ ORDER BY g.group_id, g.user_id
 """
 
 
+def _digest_entry(event: Event) -> dict:
+    """An outing as a digest lists it: its start as an instant and zone (written in the reader's language when
+    read) and as English text."""
+    return {
+        "id": event.id,
+        "title": event.title,
+        "starts_at": iso_utc(event.starts_at),
+        "timezone": event.timezone,
+        "when": local_text(event.starts_at, event.timezone),
+    }
+
+
 def send_digests(now: datetime) -> int:
     """Tell those who chose a weekly digest of a group about its outings announced in the 7 days before now."""
     week = now.isocalendar()
@@ -105,7 +122,7 @@ def send_digests(now: datetime) -> int:
         assert group is not None
         params = {
             "group_name": group.name,
-            "outings": [{"id": e.id, "title": e.title, "when": local_text(e.starts_at, e.timezone)} for e in outings],
+            "outings": [_digest_entry(e) for e in outings],
         }
         statuses += notify.insert(
             "outing_digest",

@@ -14,7 +14,7 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import ColumnElement, Float, case, func, select
 from sqlalchemy.orm import undefer
 
-from planner.errors import NotFound, ServiceError, TooLarge
+from planner.errors import N_, NotFound, ServiceError, TooLarge
 from planner.extensions import db
 from planner.geo import geometry, gpx, gpx_export, privacy
 from planner.geo.stats import compute_stats, elevation_profile
@@ -25,13 +25,22 @@ from planner.schemas.routes import RouteUpload
 from planner.services.access import is_cut_for, require_group_staff_id, visible_route
 
 DISPLAY_TOLERANCE_M = 5.0
+ANTIPODAL = N_(
+    "Track/route points %(first)s and %(second)s are antipodal: exactly opposite each other on the Earth, so no "
+    "line between them has a direction. One of them is wrong; remove it and upload again."
+)
+ANTIPODAL_AT_JOINT = N_(
+    "Track/route points %(first)s and %(second)s (the end of one track segment and the start of the next) are "
+    "antipodal: exactly opposite each other on the Earth, so no line between them has a direction. One of them is "
+    "wrong; remove it and upload again."
+)
 
 
 def _gpx_error(error: gpx.GpxError) -> ServiceError:
-    """The service error for a refused GPX file."""
+    """The service error for a refused GPX file: its template and parameters, so it reads in the reader's language."""
     if error.code == "file_too_large":
-        return TooLarge("file_too_large", str(error), "file")
-    return ServiceError("invalid_gpx", str(error), "file")
+        return TooLarge(error.code, error.template, "file", **error.params)
+    return ServiceError(error.code, error.template, "file", **error.params)
 
 
 def _xyz(coords) -> np.ndarray:
@@ -137,13 +146,8 @@ def _require_storable(track: gpx.ParsedTrack) -> None:
         return
     first = int(steps[0]) + 1
     joint = first in np.cumsum([len(segment) for segment in track.segments]).tolist()
-    where = " (the end of one track segment and the start of the next)" if joint else ""
-    raise ServiceError(
-        "invalid_gpx",
-        f"Track/route points {first:,} and {first + 1:,}{where} are antipodal: exactly opposite each other on "
-        "the Earth, so no line between them has a direction. One of them is wrong; remove it and upload again.",
-        "file",
-    )
+    at = {"first": f"{first:,}", "second": f"{first + 1:,}"}
+    raise ServiceError("invalid_gpx", ANTIPODAL_AT_JOINT if joint else ANTIPODAL, "file", **at)
 
 
 def _parse(data: bytes) -> gpx.ParsedTrack:
@@ -321,7 +325,7 @@ def _visible_line_value(route: Route, expression: ColumnElement[Any]) -> Any:
     its owner's privacy zones is NULL for everyone else, who may not see the route (access.get_route)."""
     value = db.session.scalar(select(expression).where(Route.id == route.id))
     if value is None:
-        raise NotFound("not_found", "No such route.")
+        raise NotFound("not_found", N_("No such route."))
     return value
 
 

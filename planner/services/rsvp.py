@@ -9,15 +9,31 @@ is already going (spots_left is then 0 until enough people cancel).
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import func, literal, select, tuple_
 
-from planner.errors import Conflict, NotFound, ServiceError
+from planner.errors import N_, Conflict, NotFound, ServiceError
 from planner.extensions import db
+from planner.i18n import current_locale
 from planner.models import Event, MeetingPoint, Rsvp, User
 from planner.services import access, groups, notify
 from planner.times import clock_text
 
 ACTIVE = ("going", "waitlisted")
+# An RSVP answer in words, by status and where one joins: at the start (its time), at a meeting point with or
+# without a time. Whole sentences, so that each language can order place and time its own way.
+STATE_TEXTS = {
+    ("going", "start"): N_("You're going: meet at the start, %(time)s"),
+    ("going", "place"): N_("You're going: meet at %(place)s"),
+    ("going", "place_time"): N_("You're going: meet at %(place)s, %(time)s"),
+    ("waitlisted", "start"): N_(
+        "You're on the waitlist: number %(position)s; if a place frees up, meet at the start, %(time)s"
+    ),
+    ("waitlisted", "place"): N_("You're on the waitlist: number %(position)s; if a place frees up, meet at %(place)s"),
+    ("waitlisted", "place_time"): N_(
+        "You're on the waitlist: number %(position)s; if a place frees up, meet at %(place)s, %(time)s"
+    ),
+}
 
 
 def lock_event(event_id: int):
@@ -26,7 +42,7 @@ def lock_event(event_id: int):
         select(Event.id, Event.capacity, Event.status, Event.ends_at).where(Event.id == event_id).with_for_update()
     ).first()
     if row is None:
-        raise NotFound("not_found", "No such event.")
+        raise NotFound("not_found", N_("No such event."))
     return row
 
 
@@ -84,7 +100,7 @@ def _meeting_point_id(event_id: int, value) -> int | None:
         db.session.scalar(select(MeetingPoint.id).where(MeetingPoint.id == point_id, MeetingPoint.event_id == event_id))
         is None
     ):
-        raise ServiceError("invalid_meeting_point", "Pick one of this outing's meeting points.", "meeting_point_id")
+        raise ServiceError("invalid_meeting_point", N_("Pick one of this outing's meeting points."), "meeting_point_id")
     return point_id
 
 
@@ -100,9 +116,9 @@ def rsvp(event_id: int, user: User | None, meeting_point_id=None) -> dict:
     user = access.require_may_rsvp(event, user)
     locked = lock_event(event.id)
     if locked.status == "cancelled":
-        raise Conflict("event_cancelled", "This outing is cancelled.")
+        raise Conflict("event_cancelled", N_("This outing is cancelled."))
     if locked.ends_at <= db.session.scalar(select(func.now())):
-        raise Conflict("event_over", "This outing is over.")
+        raise Conflict("event_over", N_("This outing is over."))
     groups.ensure_member(event.group, user)
     row = db.session.scalar(select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user.id))
     if row is None or row.status not in ACTIVE:
@@ -138,11 +154,22 @@ def joining(event: Event, point_id: int | None) -> str:
 
 
 def state_text(event: Event, answer: dict) -> str:
-    """An RSVP answer in words: "You're going: meet at Lake break, 12:00" or "You're on the waitlist: number 3 …"."""
-    where = joining(event, answer["meeting_point_id"])
-    if answer["status"] == "going":
-        return f"You're going: meet {where}"
-    return f"You're on the waitlist: number {answer['waitlist_position']}; if a place frees up, meet {where}"
+    """An RSVP answer in the current language: "You're going: meet at Lake break, 12:00", "你已报名：…"."""
+    point_id = answer["meeting_point_id"]
+    point = db.session.get(MeetingPoint, point_id) if point_id is not None else None
+    locale = current_locale()
+    if point is None:
+        where, time = "start", clock_text(event.starts_at, event.timezone, event.starts_at, locale)
+    elif point.meet_at is None:
+        where, time = "place", None
+    else:
+        where, time = "place_time", clock_text(point.meet_at, event.timezone, event.starts_at, locale)
+    return gettext(
+        STATE_TEXTS[answer["status"], where],
+        place=point.name if point else None,
+        time=time,
+        position=answer.get("waitlist_position"),
+    )
 
 
 def cancel(event_id: int, user: User | None) -> dict:
@@ -152,7 +179,7 @@ def cancel(event_id: int, user: User | None) -> dict:
     lock_event(event.id)
     row = db.session.scalar(select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user.id))
     if row is None:
-        raise NotFound("no_rsvp", "You have not answered this outing.")
+        raise NotFound("no_rsvp", N_("You have not answered this outing."))
     row.status = "cancelled"
     db.session.flush()
     promote_waitlisted(event.id)

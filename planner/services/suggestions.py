@@ -13,6 +13,7 @@ person's home can be worked out from it.
 from __future__ import annotations
 
 import numpy as np
+from flask_babel import gettext, ngettext
 from geoalchemy2.shape import to_shape
 from pyproj import Geod
 from sqlalchemy import select
@@ -144,16 +145,16 @@ def suggestions(event_id: int, user: User | None) -> list[dict]:
     route = access.visible_route(event.route, viewer_id)
     if route is None:
         start = to_shape(event.start)
-        return [_suggestion("start", "The outing's start point.", start.y, start.x, homes, None)]
+        return [_suggestion("start", gettext("The outing's start point."), start.y, start.x, homes, None)]
     pieces = [
         np.array([(lon, lat) for lon, lat, _ in piece], dtype=float)
         for piece in routes.line_pieces(route, viewer_id, display=True)
     ]
     (start_lon, start_lat), (end_lon, end_lat) = pieces[0][0], pieces[-1][-1]
     out = [
-        _suggestion("start", "The route's start.", start_lat, start_lon, homes, 0.0),
+        _suggestion("start", gettext("The route's start."), start_lat, start_lon, homes, 0.0),
         _suggestion(
-            "end", "The route's end.", end_lat, end_lon, homes, routes.route_dict(route, viewer_id)["length_m"]
+            "end", gettext("The route's end."), end_lat, end_lon, homes, routes.route_dict(route, viewer_id)["length_m"]
         ),
     ]
     if len(homes) >= MIN_SHARED_HOMES:
@@ -161,8 +162,12 @@ def suggestions(event_id: int, user: User | None) -> list[dict]:
         out.append(
             _suggestion(
                 "fair",
-                f"The place on the route nearest to the farthest of {len(homes)} "
-                "participants' home areas (the longest trip is as short as it can be).",
+                ngettext(
+                    "The place on the route nearest to the home area of %(num)s participant.",
+                    "The place on the route nearest to the farthest of %(num)s participants' home areas (the "
+                    "longest trip is as short as it can be).",
+                    len(homes),
+                ),
                 fair["lat"],
                 fair["lon"],
                 homes,

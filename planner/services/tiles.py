@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from planner.errors import NotFound
+from planner.errors import N_, NotFound
 
 
 class Unreachable(NotFound):
@@ -45,25 +45,25 @@ def fetch_upstream(url: str, user_agent: str, timeout_s: float) -> bytes:
 def tile_png(z: int, x: int, y: int) -> bytes:
     """The PNG of tile z/x/y, from the disk cache or the upstream; NotFound when it cannot be had."""
     if not (0 <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z):
-        raise NotFound("not_found", "No such tile.")
+        raise NotFound("not_found", N_("No such tile."))
     config = current_app.config
     upstream = config["TILES_URL"]
     if not upstream:
-        raise NotFound("not_found", "Map tiles are switched off.")
+        raise NotFound("not_found", N_("Map tiles are switched off."))
     path = Path(config["TILES_CACHE_DIR"]) / str(z) / str(x) / f"{y}.png"
     if path.exists():
         return path.read_bytes()
     if time.monotonic() < _backoff["until"]:
-        raise Unreachable("tile_unavailable", "The tile server cannot be reached.")
+        raise Unreachable("tile_unavailable", N_("The tile server cannot be reached."))
     try:
         data = fetch_upstream(upstream.format(z=z, x=x, y=y), config["TILES_USER_AGENT"], config["TILES_TIMEOUT_S"])
     except (OSError, urllib.error.URLError, ValueError) as error:
         with _lock:
             _backoff["until"] = time.monotonic() + BACKOFF_S
         log.info("tile server unavailable (%s); retrying in %.0f s", type(error).__name__, BACKOFF_S)
-        raise Unreachable("tile_unavailable", "The tile server cannot be reached.") from None
+        raise Unreachable("tile_unavailable", N_("The tile server cannot be reached.")) from None
     if len(data) > MAX_TILE_BYTES or not data.startswith(b"\x89PNG"):
-        raise Unreachable("tile_unavailable", "The tile server sent something that is not a PNG tile.")
+        raise Unreachable("tile_unavailable", N_("The tile server sent something that is not a PNG tile."))
     _store(path, data)
     return data
 

@@ -11,33 +11,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, text
 
-from planner.errors import NotFound, ServiceError
+from planner.errors import N_, NotFound, ServiceError
 from planner.extensions import db
 from planner.models import NotificationSettings, User
 
 SALT = "unsubscribe"
 ALL = "all"
 
-# What the e-mails of each kind are about, finishing "You will no longer get e-mails about ...".
+# What the e-mails of each kind are about, finishing "You will no longer get e-mails about ..." (in the reader's
+# language when shown).
 ABOUT = {
-    "new_outing": "new outings in your groups",
-    "outing_digest": "the weekly digests of new outings",
-    "outing_changed": "changes to outings you're going to",
-    "outing_cancelled": "cancelled outings",
-    "meeting_point_changed": "changes to your meeting points",
-    "waitlist_promoted": "moving up from a waitlist",
-    "reminder": "reminders before your outings",
-    "join_request": "requests to join your groups",
-    "join_approved": "your approved requests to join groups",
-    "post_reply": "replies to your posts",
-    "thread_post": "new posts on outings you're going to",
-    ALL: "anything: no more e-mail from planner",
+    "new_outing": _l("new outings in your groups"),
+    "outing_digest": _l("the weekly digests of new outings"),
+    "outing_changed": _l("changes to outings you're going to"),
+    "outing_cancelled": _l("cancelled outings"),
+    "meeting_point_changed": _l("changes to your meeting points"),
+    "waitlist_promoted": _l("moving up from a waitlist"),
+    "reminder": _l("reminders before your outings"),
+    "join_request": _l("requests to join your groups"),
+    "join_approved": _l("your approved requests to join groups"),
+    "post_reply": _l("replies to your posts"),
+    "thread_post": _l("new posts on outings you're going to"),
+    ALL: _l("anything: no more e-mail from planner"),
 }
 
-BAD_TOKEN = (
+BAD_TOKEN = N_(
     "This unsubscribe link is not valid: it may have been cut short or changed. Use the whole link from the "
     "e-mail, or change your notification settings after logging in."
 )
@@ -87,7 +89,7 @@ def read(value: str) -> Ticket:
     user_id, kind = _payload(value)
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("user_not_found", "The account this link was sent to no longer exists.")
+        raise NotFound("user_not_found", N_("The account this link was sent to no longer exists."))
     return Ticket(user, kind)
 
 
@@ -97,7 +99,7 @@ def scope_of(ticket: Ticket, scope: str | None) -> str:
         return ticket.kind
     if scope == ALL:
         return ALL
-    raise ServiceError("invalid_scope", "scope must be kind (these e-mails) or all (every e-mail).", "scope")
+    raise ServiceError("invalid_scope", N_("scope must be kind (these e-mails) or all (every e-mail)."), "scope")
 
 
 def emailing(ticket: Ticket) -> dict[str, bool]:
@@ -112,6 +114,6 @@ def emailing(ticket: Ticket) -> dict[str, bool]:
 def apply(ticket: Ticket, kind: str) -> None:
     """Stop the e-mails of kind ("all": every e-mail) for the ticket's person, keeping them in the app."""
     if kind not in ABOUT:
-        raise ServiceError("invalid_scope", "There are no such e-mails to stop.", "scope")
+        raise ServiceError("invalid_scope", N_("There are no such e-mails to stop."), "scope")
     db.session.execute(text(_APPLY), {"user_id": ticket.user.id, "key": kind})
     db.session.commit()

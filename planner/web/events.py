@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from planner.downloads import attachment
 from planner.errors import ServiceError
+from planner.i18n import DEFAULT_LOCALE, current_locale
 from planner.services import access, calendar, discussion, events, meeting_points, routes, rsvp, suggestions
-from planner.web.community_forms import ActionForm, EventForm, MeetingPointForm, PostForm, RsvpForm
-from planner.web.groups import form_error, login_page, me
+from planner.web.community_forms import ActionForm, EventForm, MeetingPointForm, PostForm, RsvpForm, zone_label
+from planner.web.groups import field_message, form_error, labels, login_page, me
 from planner.web.maps import tile_options
 from planner.web.route_views import outing_map
 
 bp = Blueprint("events", __name__)
+bp.context_processor(labels)
 EVENT_FIELDS = (
     "title",
     "description",
@@ -32,7 +35,7 @@ EVENT_FIELDS = (
 def _route_choices(group_id: int) -> list[tuple[str, str]]:
     """Select options: no route, the group's routes and the user's own."""
     options = events.attachable_routes(group_id, me().id)
-    return [("", "No route"), *((str(r["id"]), r["name"]) for r in options)]
+    return [("", _("No route")), *((str(r["id"]), r["name"]) for r in options)]
 
 
 def _event_data(form: EventForm, group_id: int) -> dict:
@@ -50,6 +53,12 @@ def _event_data(form: EventForm, group_id: int) -> dict:
     return data
 
 
+def _zone_name(zone: str) -> str:
+    """The outing's time zone as its page names it: the IANA id in English, its city and country in Chinese."""
+    locale = current_locale()
+    return zone if locale == DEFAULT_LOCALE else zone_label(zone, locale)
+
+
 @bp.route("/groups/<int:group_id>/events/new", methods=["GET", "POST"])
 @login_page
 def create(group_id: int):
@@ -61,9 +70,12 @@ def create(group_id: int):
         try:
             event = events.create_event(group_id, me(), _event_data(form, group_id))
         except ServiceError as error:
-            form_error(form, error if error.field != "file" else ServiceError(error.code, error.message, "gpx"))
+            form_error(
+                form,
+                error if error.field != "file" else ServiceError(error.code, error.template, "gpx", **error.params),
+            )
         else:
-            flash("Outing created: you're going", "success")
+            flash(_("Outing created: you're going"), "success")
             return redirect(url_for("events.show", event_id=event.id))
     return render_template(
         "events/form.html", form=form, event=None, group_name=group.name, picker_tiles=tile_options()["tiles"]
@@ -81,9 +93,12 @@ def edit(event_id: int):
         try:
             events.update_event(event_id, me(), _event_data(form, event.group_id))
         except ServiceError as error:
-            form_error(form, error if error.field != "file" else ServiceError(error.code, error.message, "gpx"))
+            form_error(
+                form,
+                error if error.field != "file" else ServiceError(error.code, error.template, "gpx", **error.params),
+            )
         else:
-            flash("Outing updated", "success")
+            flash(_("Outing updated"), "success")
             return redirect(url_for("events.show", event_id=event_id))
     return render_template(
         "events/form.html", form=form, event=event, group_name=event.group.name, picker_tiles=tile_options()["tiles"]
@@ -113,6 +128,7 @@ def show(event_id: int):
         profile_svg=profile_svg,
         group_name=event_row.group.name,
         local=events.local_texts(event_row),
+        zone_name=_zone_name(event_row.timezone),
         my_state=rsvp.state_text(event_row, mine) if mine is not None else None,
         is_staff=is_staff,
         is_member=is_member,
@@ -146,7 +162,7 @@ def download_gpx(event_id: int):
 def cancel(event_id: int):
     """Cancel the outing (organisers)."""
     events.cancel_event(event_id, me())
-    flash("Outing cancelled", "info")
+    flash(_("Outing cancelled"), "info")
     return redirect(url_for("events.show", event_id=event_id))
 
 
@@ -163,7 +179,7 @@ def rsvp_going(event_id: int):
 def rsvp_cancel(event_id: int):
     """Withdraw your RSVP."""
     rsvp.cancel(event_id, me())
-    flash("You're no longer going", "info")
+    flash(_("You're no longer going"), "info")
     return redirect(url_for("events.show", event_id=event_id))
 
 
@@ -178,9 +194,9 @@ def add_point(event_id: int):
     except ServiceError as error:
         if error.status != 400:
             raise
-        flash(f"Meeting point not added: {error.message}", "error")
+        flash(_("Meeting point not added: %(reason)s", reason=field_message(error, form)), "error")
     else:
-        flash("Meeting point added", "success")
+        flash(_("Meeting point added"), "success")
     return redirect(url_for("events.show", event_id=event_id) + "#meeting-points")
 
 
@@ -189,7 +205,7 @@ def delete_point(point_id: int):
     """Remove a meeting point (organisers)."""
     event_id = meeting_points.event_id_of(point_id)
     meeting_points.delete(point_id, me())
-    flash("Meeting point removed", "info")
+    flash(_("Meeting point removed"), "info")
     return redirect(url_for("events.show", event_id=event_id) + "#meeting-points")
 
 
@@ -198,5 +214,5 @@ def post(event_id: int):
     """Post on the outing's thread."""
     form = PostForm()
     created = discussion.create_post("event", event_id, me(), form.body.data, form.parent_id.data or None)
-    flash("Reply posted" if created.parent_id else "Posted", "success")
+    flash(_("Reply posted") if created.parent_id else _("Posted"), "success")
     return redirect(url_for("events.show", event_id=event_id) + f"#post-{created.id}")

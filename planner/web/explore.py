@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
-from planner.errors import ServiceError
+from planner.errors import N_, ServiceError
 from planner.geo import maps
+from planner.i18n import current_locale
 from planner.models.event import DIFFICULTIES
 from planner.models.group import INTERESTS
 from planner.models.route import ACTIVITIES
@@ -48,6 +50,8 @@ FIELDS = (
     "has_spots",
 )
 WORLD_VIEW = ((20.0, 0.0), 2)
+# The difficulties as people read them.
+DIFFICULTY_LABELS = {"easy": _l("easy"), "moderate": _l("moderate"), "hard": _l("hard"), "expert": _l("expert")}
 
 
 def _place(args: Mapping[str, str], query: ExploreQuery) -> tuple[dict | None, list[dict]]:
@@ -56,7 +60,9 @@ def _place(args: Mapping[str, str], query: ExploreQuery) -> tuple[dict | None, l
     if q:
         places = [p.as_dict() for p in geocode(q)]
         if not places:
-            raise ServiceError("place_not_found", f"No place called “{q}” was found. Try a city name.", "q")
+            raise ServiceError(
+                "place_not_found", N_("No place called “%(place)s” was found. Try a city name."), "q", place=q
+            )
         return places[0], places[1:]
     if query.lat is not None and query.lon is not None:
         return {"name": "your location", "lat": query.lat, "lon": query.lon, "country": "", "source": "browser"}, []
@@ -84,7 +90,11 @@ def _results(kind: str, query: ExploreQuery, place: dict) -> tuple[list[dict], b
         rows = search.events_nearby(lat, lon, radius_m, search.event_filters(query), **window)
         details = search.event_details([row["id"] for row in rows])
         rows = [
-            {**row, **details.get(row["id"], {}), "starts_at_text": local_text(row["starts_at"], row["timezone"])}
+            {
+                **row,
+                **details.get(row["id"], {}),
+                "starts_at_text": local_text(row["starts_at"], row["timezone"], current_locale()),
+            }
             for row in rows
         ]
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
@@ -141,6 +151,7 @@ def explore():
         activities=ACTIVITIES,
         interests=INTERESTS,
         difficulties=DIFFICULTIES,
+        difficulty_labels=DIFFICULTY_LABELS,
         map_parts=embed(folium_map),
         map_name=folium_map.get_name(),
         prev_url=_page_url(args, page - 1) if page > 1 and error is None else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from planner.services import feeds
 from planner.web.community_forms import ActionForm
@@ -36,8 +37,10 @@ def user_calendar(key: str):
 
 @bp.get("/groups/<int:group_id>/calendar.ics")
 def group_calendar(group_id: int):
-    """A public group's outings as a feed; 404 for private groups."""
-    return _ics(feeds.group_feed(group_id, _base_url()), "public")
+    """A public group's outings as a feed, in the requester's language; 404 for private groups."""
+    response = _ics(feeds.group_feed(group_id, _base_url()), "public")
+    response.vary.update(("Accept-Language", "Cookie"))  # the words planner adds follow the requester's language
+    return response
 
 
 @bp.get("/me/calendar")
@@ -54,5 +57,5 @@ def calendar_page():
 def rotate():
     """Replace your feed's link; the old one stops working (the app-wide CSRFProtect checks the form's token)."""
     feeds.rotate(me())
-    flash("New calendar link made; the old one no longer works.", "success")
+    flash(_("New calendar link made; the old one no longer works."), "success")
     return redirect(url_for("feeds.calendar_page"))

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from babel.numbers import format_decimal
 from flask import request
 from flask_babel import lazy_gettext as _l
 
-from planner.i18n import current_locale
+from planner.i18n import current_locale, km_text, metres_text
 from planner.times import duration_text, local_text, now_utc, relative_text, timezone_at, zone_names
-
-# The unit words per language: metric everywhere; Chinese outdoor apps write 公里 and 米.
-_UNITS = {"zh_Hans": {"km": "公里", "m": "米"}}
 
 # The closed vocabularies (planner.schemas.choices) as people read them.
 ACTIVITY_LABELS = {
@@ -27,33 +23,6 @@ ACTIVITY_LABELS = {
     "climbing": _l("climbing"),
     "other": _l("other"),
 }
-
-
-def _unit(locale: str, unit: str) -> str:
-    return _UNITS.get(locale, {}).get(unit, unit)
-
-
-def km(metres: float | None, digits: int = 1) -> str:
-    """Metres as kilometres, e.g. "12.3 km" (zh_Hans "12.3 公里")."""
-    if metres is None:
-        return "—"
-    locale = current_locale()
-    if locale == "en":
-        return f"{metres / 1000:.{digits}f} km"
-    number = format_decimal(
-        round(metres / 1000, digits), format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=locale
-    )
-    return f"{number} {_unit(locale, 'km')}"
-
-
-def metres(value: float | None) -> str:
-    """A height in whole metres, e.g. "845 m" (zh_Hans "845 米")."""
-    if value is None:
-        return "—"
-    locale = current_locale()
-    if locale == "en":
-        return f"{round(value):,} m"
-    return f"{format_decimal(round(value), locale=locale)} {_unit(locale, 'm')}"
 
 
 def activity(value: str) -> str:
@@ -97,9 +66,9 @@ FILTERS = {
     "activity": activity,
     "ago": ago,
     "duration": duration,
-    "km": km,
+    "km": km_text,
     "local_time": local_time,
-    "metres": metres,
+    "metres": metres_text,
     "when": when,
     "zone_at": zone_at,
 }

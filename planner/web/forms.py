@@ -9,6 +9,7 @@ from wtforms import EmailField, IntegerField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from planner.services.routes import ACTIVITIES
+from planner.web.filters import activity as activity_label
 
 
 class RegisterForm(FlaskForm):
@@ -46,18 +47,34 @@ class RouteUploadForm(FlaskForm):
     """Upload a GPX file as a route."""
 
     file = FileField(
-        "GPX file", validators=[FileRequired("Choose a GPX file."), FileAllowed(["gpx", "xml"], "Upload a .gpx file.")]
+        _l("GPX file"),
+        validators=[FileRequired(_l("Choose a GPX file.")), FileAllowed(["gpx", "xml"], _l("Upload a .gpx file."))],
     )
-    name = StringField("Name (optional: taken from the file)", validators=[Optional(), Length(max=200)])
-    activity = SelectField("Activity", choices=[(a, a.replace("_", " ").capitalize()) for a in ACTIVITIES])
+    name = StringField(
+        _l("Name (optional: taken from the file)"),
+        validators=[Optional(), Length(max=200, message=_l("At most 200 characters."))],
+    )
+    # A callable: the labels are read in each request's language.
+    activity = SelectField(
+        _l("Activity"),
+        choices=lambda: [(a, activity_label(a).capitalize()) for a in ACTIVITIES],
+        invalid_choice_message=_l("Choose one of the activities."),
+    )
 
 
 class PrivacyZoneForm(FlaskForm):
     """Add a privacy zone: a centre (click the map or type it) and a radius."""
 
-    name = StringField("Name (only you see it)", validators=[Optional(), Length(max=80)])
-    lat = StringField("Latitude", validators=[DataRequired()])
-    lon = StringField("Longitude", validators=[DataRequired()])
+    name = StringField(
+        _l("Name (only you see it)"), validators=[Optional(), Length(max=80, message=_l("At most 80 characters."))]
+    )
+    lat = StringField(_l("Latitude"), validators=[DataRequired(_l("Enter a latitude."))])
+    lon = StringField(_l("Longitude"), validators=[DataRequired(_l("Enter a longitude."))])
     radius_m = IntegerField(
-        "Radius in metres (200 to 1,000)", default=500, validators=[DataRequired(), NumberRange(min=200, max=1000)]
+        _l("Radius in metres (200 to 1,000)"),
+        default=500,
+        validators=[
+            DataRequired(_l("Enter a radius in metres.")),
+            NumberRange(min=200, max=1000, message=_l("Use 200 to 1,000 metres.")),
+        ],
     )

@@ -5,17 +5,35 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from planner.errors import ServiceError, Unauthorized
+from planner.errors import N_, ServiceError, Unauthorized
 from planner.geo import maps
+from planner.i18n import DEFAULT_LOCALE, current_locale, translate
 from planner.services import access, discussion, events, groups, suggestions
 from planner.web import group_list
-from planner.web.community_forms import ActionForm, GroupForm, HomeAreaForm, PostForm, RoleForm
+from planner.web.community_forms import (
+    FORM_MESSAGES,
+    LABELS,
+    ActionForm,
+    GroupForm,
+    HomeAreaForm,
+    PostForm,
+    RoleForm,
+)
 from planner.web.maps import embed, tile_options
 
 bp = Blueprint("groups", __name__)
+
+
+def labels() -> dict:
+    """The closed vocabularies' labels for the community templates ({{ labels.role[p.role] }})."""
+    return {"labels": LABELS}
+
+
+bp.context_processor(labels)
 
 
 def me():
@@ -30,7 +48,7 @@ def login_page(view):
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
             if request.method != "GET":
-                raise Unauthorized("unauthorized", "Log in first.")
+                raise Unauthorized("unauthorized", N_("Log in first."))
             # Flask-Login's init_app sets app.login_manager at run time; Flask's stubs do not declare it.
             return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
         return view(*args, **kwargs)
@@ -38,12 +56,24 @@ def login_page(view):
     return wrapper
 
 
+def field_message(error: ServiceError, form: FlaskForm) -> str:
+    """error's message on form: in English the service's words; translated, naming the inputs as the form does."""
+    if current_locale() == DEFAULT_LOCALE:
+        return error.message
+    if error.template in FORM_MESSAGES:
+        return str(FORM_MESSAGES[error.template])
+    field = getattr(form, error.field or "", None)
+    if field is not None and error.params.get("field") == error.field:
+        return translate(error.template, {**error.params, "field": str(field.label.text)})
+    return error.message
+
+
 def form_error(form: FlaskForm, error: ServiceError) -> None:
     """Show a 400 ServiceError on its form field (or the first field); re-raise any other status."""
     if error.status != 400:
         raise error
     field = getattr(form, error.field or "", None) or next(iter(form))
-    field.errors = [*field.errors, error.message]
+    field.errors = [*field.errors, field_message(error, form)]
 
 
 def thread_url(post_id: int) -> str:
@@ -126,7 +156,9 @@ def show(group_id: int):
 def join(group_id: int):
     """Join a group (or ask to, for private ones)."""
     status = groups.join(group_id, me())
-    flash("Welcome to the group!" if status == "member" else "Request sent; an organiser will approve it.", "info")
+    flash(
+        _("Welcome to the group!") if status == "member" else _("Request sent; an organiser will approve it."), "info"
+    )
     return redirect(url_for("groups.show", group_id=group_id) if status == "member" else url_for("groups.index"))
 
 
@@ -134,7 +166,7 @@ def join(group_id: int):
 def leave(group_id: int):
     """Leave a group."""
     groups.leave(group_id, me())
-    flash("You left the group.", "info")
+    flash(_("You left the group."), "info")
     return redirect(url_for("groups.index"))
 
 
@@ -215,7 +247,7 @@ def home_area():
     form = HomeAreaForm()
     if request.form.get("action") == "forget":
         suggestions.clear_home_area(me())
-        flash("Your home area is forgotten.", "info")
+        flash(_("Your home area is forgotten."), "info")
         return redirect(url_for("groups.home_area"))
     if form.validate_on_submit():
         try:
@@ -223,7 +255,7 @@ def home_area():
         except ServiceError as error:
             form_error(form, error)
         else:
-            flash("Thanks: your home area is stored to about 1 km and never shown.", "success")
+            flash(_("Thanks: your home area is stored to about 1 km and never shown."), "success")
             return redirect(url_for("groups.home_area"))
     return render_template(
         "groups/home_area.html",

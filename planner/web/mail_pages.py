@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from planner.extensions import csrf
+from planner.i18n import DEFAULT_LOCALE, current_locale
 from planner.services import mail_outbox, unsubscribe
+from planner.web.filters import when
 
 bp = Blueprint("mail_pages", __name__)
 
@@ -28,7 +31,7 @@ def unsubscribe_page(token: str):
     return render_template(
         "mail_pages/unsubscribe.html",
         ticket=ticket,
-        about=unsubscribe.ABOUT[ticket.kind],
+        about=str(unsubscribe.ABOUT[ticket.kind]),
         emailing=unsubscribe.emailing(ticket),
         token=token,
     )
@@ -41,7 +44,7 @@ def unsubscribe_now(token: str):
     ticket = unsubscribe.read(token)
     kind = unsubscribe.scope_of(ticket, request.form.get("scope"))
     unsubscribe.apply(ticket, kind)
-    return render_template("mail_pages/unsubscribed.html", about=unsubscribe.ABOUT[kind], kind=kind)
+    return render_template("mail_pages/unsubscribed.html", about=str(unsubscribe.ABOUT[kind]), kind=kind)
 
 
 def _outbox() -> Path:
@@ -56,7 +59,19 @@ def outbox():
     """Development only: the messages written to MAIL_DIR instead of sent, newest first."""
     folder = _outbox()
     smtp = current_app.config.get("SMTP_HOST") or ""
-    return render_template("mail_pages/outbox.html", messages=mail_outbox.listing(folder), folder=folder, smtp=smtp)
+    messages = [(m, date_text(m.date)) for m in mail_outbox.listing(folder)]
+    return render_template("mail_pages/outbox.html", messages=messages, folder=folder, smtp=smtp)
+
+
+def date_text(value: str) -> str:
+    """A message's Date header as English readers see it (the header itself), in another language in UTC
+    ("2030年1月5日 周六 00:30 UTC"); as it is if it is no date."""
+    if current_locale() == DEFAULT_LOCALE:
+        return value
+    try:
+        return when(parsedate_to_datetime(value), "UTC")
+    except (TypeError, ValueError):
+        return value
 
 
 @bp.get("/dev/mail/<name>")

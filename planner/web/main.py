@@ -14,9 +14,11 @@ from geoalchemy2.shape import to_shape
 
 from planner.errors import ServiceError
 from planner.geo import maps
+from planner.i18n import current_locale
 from planner.schemas import parse_query
 from planner.schemas.discovery import Near
 from planner.services import events, popular, search
+from planner.times import local_text
 from planner.web.maps import embed, tile_options
 
 bp = Blueprint("main", __name__)
@@ -76,14 +78,14 @@ def _where() -> dict | None:
 
 
 def _marker(e: dict) -> dict:
-    """An outing as an events_map marker."""
+    """An outing as an events_map marker, its time in the reader's language."""
     return {
         "id": e["id"],
         "lat": e["lat"],
         "lon": e["lon"],
         "title": e["title"],
         "url": url_for("events.show", event_id=e["id"]),
-        "starts_at_text": e["starts_at_text"],
+        "starts_at_text": local_text(e["starts_at"], e["timezone"], current_locale()),
     }
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, flash, has_request_context, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -57,7 +61,7 @@ def open_one(notification_id: int):
 def read_all():
     """Mark every notification of the person read."""
     inbox.mark_read(me(), {"all": True})
-    flash("All notifications marked read.", "success")
+    flash(_("All notifications marked read."), "success")
     return redirect(url_for("notifications.index"))
 
 
@@ -76,7 +80,7 @@ def settings():
                 raise
             error, current = refused, overlay(current, body)
         else:
-            flash("Notification settings saved", "success")
+            flash(_("Notification settings saved"), "success")
             return redirect(url_for("notifications.settings"))
     return render_template(
         "notifications/settings.html",
@@ -84,14 +88,19 @@ def settings():
         error=error,
         error_in=FIELDSETS.get(error.field or "", "form") if error else None,
         kinds=KINDS,
-        kind_labels=inbox.KIND_LABELS,
+        kind_labels=texts(inbox.KIND_LABELS),
         channels=CHANNELS,
-        channel_labels=inbox.CHANNEL_LABELS,
+        channel_labels=texts(inbox.CHANNEL_LABELS),
         group_choices=GROUP_CHOICES,
-        group_choice_labels=inbox.GROUP_CHOICE_LABELS,
+        group_choice_labels=texts(inbox.GROUP_CHOICE_LABELS),
         reminder_choices=reminder_choices(current["reminder_offsets_h"]),
         action_form=ActionForm(),
     ), 400 if error else 200
+
+
+def texts(labels: Mapping[str, object]) -> dict[str, str]:
+    """Lazily translated labels as text in the current language (so the page escapes them like any text)."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def submitted(form: MultiDict) -> dict:
@@ -136,10 +145,9 @@ def reminder_choices(offsets_h: list[int]) -> list[tuple[int, str]]:
 
 
 def hours_text(hours: int) -> str:
-    """An offset as people say it: "1 hour", "6 hours", "1 day", "2 days", "1 week", "30 hours"."""
+    """An offset's checkbox label as people say it: "1 hour before", "2 days before", "1 week before"."""
     if hours == 168:
-        return "1 week"
+        return _("1 week before")
     if hours % 24 == 0:
-        days = hours // 24
-        return f"{days} day{'s' if days > 1 else ''}"
-    return f"{hours} hour{'s' if hours > 1 else ''}"
+        return ngettext("%(num)s day before", "%(num)s days before", hours // 24)
+    return ngettext("%(num)s hour before", "%(num)s hours before", hours)

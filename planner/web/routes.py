@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from planner.downloads import attachment
@@ -104,16 +105,19 @@ def privacy_zones():
             else:
                 form_error(form, error)
         else:
-            flash("Privacy zone added: others now see your routes without the parts around it.", "success")
+            flash(_("Privacy zone added: others now see your routes without the parts around it."), "success")
             if added["outings_starting_inside"]:
                 flash(
-                    f"{len(added['outings_starting_inside'])} upcoming outing(s) on your routes start near this "
-                    "zone, and zones do not move an outing's start: edit them to meet somewhere else.",
+                    _(
+                        "%(num)s upcoming outing(s) on your routes start near this zone, and zones do not move an "
+                        "outing's start: edit them to meet somewhere else.",
+                        num=len(added["outings_starting_inside"]),
+                    ),
                     "error",
                 )
             return redirect(url_for("routes.privacy_zones"))
     zones = privacy.list_zones(me())
-    zones_map = maps.zones_map(zones, **tile_options())
+    zones_map = maps.zones_map(zones, unnamed=_("Privacy zone"), **tile_options())
     return render_template(
         "routes/privacy.html",
         form=form,
@@ -129,5 +133,5 @@ def privacy_zones():
 def delete_privacy_zone(zone_id: int):
     """Remove one of the user's privacy zones."""
     privacy.delete_zone(me(), zone_id)
-    flash("Privacy zone removed.", "info")
+    flash(_("Privacy zone removed."), "info")
     return redirect(url_for("routes.privacy_zones"))

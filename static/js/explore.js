@@ -2,6 +2,7 @@
  * moves, groups from GET /api/v1/groups/nearby (the listed page), routes' lines from
  * GET /api/v1/routes/{id}.geojson (each listed route). A result and its marker highlight each other
  * (hover, focus or tap); filters show only for the kind they apply to; "Near me" uses geolocation.
+ * Words are in the page's language (gettext/ngettext from i18n.js).
  * User text only ever reaches the page through textContent. No framework, no inline script. */
 (function () {
   "use strict";
@@ -12,6 +13,20 @@
   var LINE = { color: "#dc2626", weight: 4, opacity: 0.8 };
   var LINE_ACTIVE = { color: "#b45309", weight: 7, opacity: 1 };
   var WIDE = "(min-width: 50.01rem)";
+  /* The activities and interests as people read them. */
+  var ACTIVITIES = {
+    hiking: gettext("hiking"), walking: gettext("walking"), running: gettext("running"),
+    trail_running: gettext("trail running"), cycling: gettext("cycling"), mountain_biking: gettext("mountain biking"),
+    climbing: gettext("climbing"), other: gettext("other")
+  };
+
+  function activityText(value) {
+    return ACTIVITIES[value] || String(value).replace(/_/g, " ");
+  }
+
+  function kmText(metres) {
+    return gettext("%(num)s km", { num: (metres / 1000).toFixed(1) });
+  }
 
   function wrapLon(lon) {
     return ((((lon + 180) % 360) + 360) % 360) - 180;
@@ -51,12 +66,13 @@
   }
 
   /* "Sat 12 Dec 2026, 09:00 CET": the list's own text (the server's) when the outing is listed, else the same
-   * pattern from Intl in the outing's zone. */
+   * pattern from Intl in the outing's zone ("2026年12月12日 周六 09:00 GMT+8" in Chinese). */
   function whenText(props, listItem) {
     var listed = listItem && listItem.querySelector("time");
     if (listed) { return listed.textContent.trim(); }
     var when = new Date(props.starts_at);
     if (isNaN(when)) { return String(props.starts_at); }
+    if (document.documentElement.lang.indexOf("zh") === 0) { return chineseWhen(when, props.timezone); }
     try {
       var parts = {};
       new Intl.DateTimeFormat("en-GB", {
@@ -70,14 +86,24 @@
     }
   }
 
+  function chineseWhen(when, zone) {
+    try {
+      var parts = {};
+      new Intl.DateTimeFormat("zh-Hans", {
+        timeZone: zone, weekday: "short", day: "numeric", month: "numeric", year: "numeric",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
+      }).formatToParts(when).forEach(function (part) { parts[part.type] = part.value; });
+      return parts.year + "年" + parts.month + "月" + parts.day + "日 " + parts.weekday + " " +
+        parts.hour + ":" + parts.minute + " " + parts.timeZoneName;
+    } catch (error) {
+      return when.toISOString();
+    }
+  }
+
   function pageLink(template, id, text) {
     var link = textNode("a", "planner-popup-title", text);
     link.href = template.replace(/0$/, String(Number(id)));
     return link;
-  }
-
-  function plural(count, word) {
-    return count + " " + word + (count === 1 ? "" : "s");
   }
 
   function startFilters(form) {
@@ -178,8 +204,8 @@
     var box = document.createElement("div");
     box.appendChild(pageLink(config.dataset.eventPageUrl, props.id, props.title));
     box.appendChild(textNode("div", "planner-popup-when", whenText(props, item)));
-    var spots = props.spots_left === 1 ? "1 spot left" : props.spots_left + " spots left";
-    box.appendChild(textNode("div", "", String(props.activity).replace(/_/g, " ") + " · " + spots));
+    var spots = ngettext("%(num)s spot left", "%(num)s spots left", props.spots_left);
+    box.appendChild(textNode("div", "", activityText(props.activity) + " · " + spots));
     return box;
   }
 
@@ -190,10 +216,11 @@
   function clusterMarker(map, feature) {
     var c = feature.geometry.coordinates, count = feature.properties.count;
     var size = Math.round(26 + Math.min(24, Math.log(count) * 4));
-    var label = textNode("span", "", count >= 1000 ? Math.round(count / 1000) + "k" : String(count));
+    var short = count >= 1000 ? gettext("%(num)sk", { num: Math.round(count / 1000) }) : String(count);
+    var label = textNode("span", "", short);
     var marker = L.marker([c[1], c[0]], {
       icon: L.divIcon({ html: label, className: "planner-cluster", iconSize: [size, size] }),
-      title: count + " outings"
+      title: ngettext("%(num)s outing", "%(num)s outings", count)
     });
     marker.on("click", function () { map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom())); });
     return marker;
@@ -270,8 +297,8 @@
         marker.bindPopup(function () {
           var box = document.createElement("div");
           box.appendChild(pageLink(config.dataset.groupPageUrl, props.id, props.name));
-          box.appendChild(textNode("div", "", String(props.interest).replace(/_/g, " ") + " · " +
-            plural(props.member_count, "member") + " · " + (props.distance_m / 1000).toFixed(1) + " km"));
+          box.appendChild(textNode("div", "", activityText(props.interest) + " · " +
+            ngettext("%(num)s member", "%(num)s members", props.member_count) + " · " + kmText(props.distance_m)));
           return box;
         }, { maxWidth: 320 });
         linker.add(String(props.id), marker, "dot");
@@ -337,7 +364,7 @@
         form.submit();
       }, function () {
         button.disabled = false;
-        button.textContent = "Location unavailable";
+        button.textContent = gettext("Location unavailable");
       }, { timeout: 10000, maximumAge: 300000 });
     });
   }

@@ -1,7 +1,8 @@
 /* The place picker: a form's latitude and longitude (and its time zone select, if any) set by clicking a map,
    dragging the marker, or choosing a place search answer. The map is the page's folium map named by the form's
    data-map-target (outing page, privacy zones), or a small Leaflet map made here in the form's .picker-map.
-   Search answers come from GET /api/v1/places and reach the page through textContent only. */
+   Search answers come from GET /api/v1/places and reach the page through textContent only; the words are in the
+   page's language (gettext from i18n.js). */
 (function () {
   "use strict";
 
@@ -12,11 +13,22 @@
     return isFinite(value) ? value : null;
   }
 
+  /* The map's own controls in the page's language: the zoom buttons and the attribution's Leaflet link. */
+  function labelControls(map) {
+    L.control.zoom({ zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") }).addTo(map);
+    var title = gettext("A JavaScript library for interactive maps").replace(/[&<>"]/g, function (c) {
+      return "&#" + c.charCodeAt(0) + ";";
+    });
+    var attribution = map.attributionControl;
+    attribution.setPrefix(attribution.options.prefix.replace(/title="[^"]*"/, 'title="' + title + '"'));
+  }
+
   function ownMap(picker, lat, lon) {
     var box = picker.querySelector(".picker-map");
     if (!box) { return null; }
     var here = number(lat) !== null && number(lon) !== null ? [number(lat), number(lon)] : null;
-    var map = L.map(box, { worldCopyJump: true }).setView(here || [20, 0], here ? 12 : 2);
+    var map = L.map(box, { worldCopyJump: true, zoomControl: false }).setView(here || [20, 0], here ? 12 : 2);
+    labelControls(map);
     var tiles = picker.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: picker.getAttribute("data-attribution") || "" }).addTo(map);
@@ -58,7 +70,9 @@
         marker.setLatLng(where);
         return;
       }
-      marker = L.marker(where, { draggable: true, keyboard: true, title: "Drag to move" }).addTo(map);
+      marker = L.marker(where, {
+        draggable: true, keyboard: true, title: gettext("Drag to move"), alt: gettext("The chosen place")
+      }).addTo(map);
       marker.on("dragend", function () { place(marker.getLatLng()); });
     }
 
@@ -95,13 +109,16 @@
     if (!box || !go || !list || !status || !window.fetch) { return; }
 
     function label(props) {
-      var kinds = { city: "town", meeting_point: "meeting point", waypoint: "waypoint", route: "route", group: "group" };
-      return (kinds[props.kind] || "place") + (props.country ? " · " + props.country : "");
+      var kinds = {
+        city: gettext("town"), meeting_point: gettext("meeting point"), waypoint: gettext("waypoint"),
+        route: gettext("route"), group: gettext("group")
+      };
+      return (kinds[props.kind] || gettext("place")) + (props.country ? " · " + props.country : "");
     }
 
     function show(features) {
       list.replaceChildren();
-      status.textContent = features.length ? "" : "No places found.";
+      status.textContent = features.length ? "" : gettext("No places found.");
       features.forEach(function (feature) {
         var item = document.createElement("li");
         var button = document.createElement("button");
@@ -117,7 +134,7 @@
           place(where);
           map.setView(where, Math.max(map.getZoom(), 13));
           list.replaceChildren();
-          status.textContent = "Chosen: " + feature.properties.name;
+          status.textContent = gettext("Chosen: %(name)s", { name: feature.properties.name });
         });
         item.append(button);
         list.append(item);
@@ -128,12 +145,15 @@
       var q = box.value.trim();
       if (!q) { return; }
       var centre = map.getCenter().wrap();
-      status.textContent = "Searching…";
+      status.textContent = gettext("Searching…");
       window.fetch("/api/v1/places?q=" + encodeURIComponent(q.slice(0, 200)) + "&lat=" + centre.lat.toFixed(4) +
         "&lon=" + centre.lng.toFixed(4), { credentials: "same-origin" })
         .then(function (answer) { return answer.ok ? answer.json() : Promise.reject(answer.status); })
         .then(function (body) { show(body.features || []); })
-        .catch(function () { list.replaceChildren(); status.textContent = "The search did not answer; try again."; });
+        .catch(function () {
+          list.replaceChildren();
+          status.textContent = gettext("The search did not answer; try again.");
+        });
     }
 
     go.addEventListener("click", search);

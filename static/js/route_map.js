@@ -1,5 +1,6 @@
 /* Route and outing maps: km marks thinned by zoom, direction arrows, and the elevation profile linked to
-   the map. Reads map.plannerRoute and draws in the panes planner/geo/maps.py creates; user text only via textContent. */
+   the map. Reads map.plannerRoute and draws in the panes planner/geo/maps.py creates; user text only via textContent;
+   words in the page's language (gettext from i18n.js). */
 (function () {
   "use strict";
 
@@ -71,7 +72,7 @@
     shownKm(map, data).forEach(function (mark) {
       var box = document.createElement("span");
       box.appendChild(text("i", "planner-km-dot", ""));
-      box.appendChild(text("span", "planner-km-text", mark[2] + " km"));
+      box.appendChild(text("span", "planner-km-text", gettext("%(num)s km", {num: mark[2]})));
       L.marker([mark[0], mark[1]], {
         icon: L.divIcon({className: "planner-km-mark", html: box, iconSize: null, iconAnchor: [0, 0]}),
         pane: "plannerKm", interactive: false, keyboard: false
@@ -158,10 +159,11 @@
       marker.setLatLng([sample[1], sample[2]]);
       if (!map.hasLayer(marker)) { marker.addTo(map); }
       if (!map.getBounds().contains(marker.getLatLng())) { map.panTo(marker.getLatLng()); }
-      var words = (sample[0] / 1000).toFixed(1) + " km · " + Math.round(sample[3]) + " m";
+      var words = gettext("%(num)s km", {num: (sample[0] / 1000).toFixed(1)}) + " · " +
+        gettext("%(num)s m", {num: Math.round(sample[3])});
       data.meeting.forEach(function (p) {
         if (p.along_m !== null && Math.abs(p.along_m - sample[0]) <= (kmHigh - kmLow) * 1000 / 60) {
-          words += " · meeting point " + p.number + ": " + p.name;
+          words += " · " + gettext("meeting point %(number)s: %(name)s", {number: p.number, name: p.name});
         }
       });
       readout.textContent = words;

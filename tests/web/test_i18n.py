@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -15,8 +18,9 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
+from planner.errors import N_, ServiceError
 from planner.extensions import db
-from planner.i18n import LOCALES, from_language_tag
+from planner.i18n import LOCALES, from_language_tag, js_message_ids
 from planner.models import Membership, User
 from planner.times import clock_text, local_text, relative_text
 from scripts import messages
@@ -52,6 +56,37 @@ def _forms(value) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, tuple | list) else (value,)
 
 
+def _english(text: str) -> bool:
+    """Whether text has an English word outside its placeholders, markup and the brand/format names."""
+    words = re.findall(r"[A-Za-z]{2,}", PLACEHOLDER.sub("", re.sub(r"<[^>]+>", "", text)))
+    return any(word not in CATALOGUE_ENGLISH for word in words)
+
+
+# Names a Chinese message may keep: the brand, formats and protocols, products named on the calendar page.
+CATALOGUE_ENGLISH = {
+    "planner",
+    "API",
+    "GPX",
+    "ICS",
+    "iCalendar",
+    "OpenAPI",
+    "JSON",
+    "SMTP",
+    "Markdown",
+    "Google",
+    "Outlook",
+    "Thunderbird",
+    "Apple",
+    "OpenStreetMap",
+    "Leaflet",
+    "URL",
+    "HTML",
+    "CSV",
+    "ID",
+    "eml",
+}
+
+
 def catalogue_problems(template: Catalog, catalogue: Catalog) -> list[str]:
     """Each extracted message missing, empty or fuzzy in catalogue, or with other placeholders than its msgid."""
     problems = []
@@ -68,6 +103,9 @@ def catalogue_problems(template: Catalog, catalogue: Catalog) -> list[str]:
             problems.append(f"fuzzy or empty: {key!r}")
             continue
         wanted = Counter(PLACEHOLDER.findall(key))
+        if catalogue.locale_identifier != "en" and _english(key) and key in strings:
+            problems.append(f"still English: {key!r}")
+            continue
         for string in strings:
             if Counter(PLACEHOLDER.findall(string)) != wanted:
                 problems.append(f"placeholders differ: {key!r} -> {string!r}")
@@ -92,6 +130,8 @@ class TestCatalogues:
         broken.add("Welcome, %(name)s!", "欢迎你，%(nom)s！")
         broken.add("Near {place}", "附近")
         broken.add(("%(num)s member", "%(num)s members"), ("名成员",))
+        template.add("Route")
+        broken.add("Route", "Route")
         assert catalogue_problems(template, broken) == [
             "missing: 'Log in'",
             "fuzzy or empty: 'Sign up'",
@@ -99,6 +139,7 @@ class TestCatalogues:
             "placeholders differ: 'Welcome, %(name)s!' -> '欢迎你，%(nom)s！'",
             "placeholders differ: 'Near {place}' -> '附近'",
             "placeholders differ: '%(num)s member' -> '名成员'",
+            "still English: 'Route'",
         ]
 
     def test_chinese_has_one_plural_form_and_english_two(self):
@@ -348,3 +389,83 @@ class TestDates:
     )
     def test_chinese_relative_times(self, ago, text):
         assert relative_text(self.MOMENT - ago, self.MOMENT, "Asia/Shanghai", ZH) == text
+
+
+I18N_JS = ROOT / "static" / "js" / "i18n.js"
+# Runs static/js/i18n.js in node with a page whose messages block holds MESSAGES, then prints what the calls give.
+NODE_PAGE = """
+const messages = %s;
+globalThis.window = globalThis;
+globalThis.document = {getElementById: (id) => id === "planner-messages" ? {textContent: JSON.stringify(messages)} : null};
+require(%s);
+console.log(JSON.stringify([
+  gettext("Search"), gettext("Unknown words"), gettext("Chosen: %%(name)s", {name: "西湖"}),
+  ngettext("%%(num)s outing", "%%(num)s outings", 1), ngettext("%%(num)s outing", "%%(num)s outings", 3),
+  ngettext("%%(num)s member", "%%(num)s members", 2),
+]));
+"""
+
+
+class TestScriptMessages:
+    def _run(self, messages: dict) -> list[str]:
+        assert shutil.which("node"), "scripts/setup.sh installs Debian's nodejs"
+        script = NODE_PAGE % (json.dumps(messages), json.dumps(str(I18N_JS)))
+        result = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
+        return json.loads(result.stdout)
+
+    def test_the_scripts_read_their_words_from_the_page_and_fill_placeholders(self):
+        chinese = {"Search": "搜索", "Chosen: %(name)s": "已选：%(name)s", "%(num)s outing": ["%(num)s 个活动"] * 2}
+        assert self._run(chinese) == ["搜索", "Unknown words", "已选：西湖", "1 个活动", "3 个活动", "2 members"]
+
+    def test_english_plurals_take_the_form_of_the_count(self):
+        english = {"%(num)s outing": ["%(num)s outing", "%(num)s outings"]}
+        assert self._run(english)[3:5] == ["1 outing", "3 outings"]
+
+    def test_the_messages_are_every_gettext_literal_of_the_scripts(self):
+        ids = js_message_ids()
+        assert ids, "no gettext/ngettext call found in static/js"
+        for message in ids:
+            text = message[0] if isinstance(message, tuple) else message
+            assert any(text in path.read_text() for path in I18N_JS.parent.glob("*.js")), text
+
+    def test_each_page_carries_its_languages_messages(self, client):
+        def block(lang: str) -> dict:
+            html = client.get("/login", headers={"Accept-Language": lang}).get_data(as_text=True)
+            found = re.search(r'<script type="application/json" id="planner-messages"[^>]*>(.*?)</script>', html)
+            assert found, "no messages block"
+            return json.loads(found.group(1))
+
+        english, chinese = block("en"), block("zh-CN")
+        assert english.keys() == chinese.keys() == {m[0] if isinstance(m, tuple) else m for m in js_message_ids()}
+        for key, text in english.items():
+            assert (text if isinstance(text, str) else text[0]) == key  # English says its msgid
+            assert chinese[key] != text, f"not translated: {key!r}"
+
+
+class TestErrorMessages:
+    def test_a_service_error_reads_in_the_request_language_and_keeps_its_english(self, app):
+        error = ServiceError("invalid_field", N_("Give 'lat' and 'lon', a 'place' name, or click the map."), "lat")
+        with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+            assert error.code == "invalid_field" and re.search(r"[\u4e00-\u9fff]", error.message)
+        with app.test_request_context(headers={"Accept-Language": "en"}):
+            assert error.message == str(error) == "Give 'lat' and 'lon', a 'place' name, or click the map."
+
+    def test_parameters_fill_the_translated_template(self, app):
+        error = ServiceError("invalid_field", N_("'%(field)s' is required."), "title", field="title")
+        assert str(error) == "'title' is required."
+        with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+            assert "title" in error.message and re.search(r"[\u4e00-\u9fff]", error.message)
+
+
+class TestMapCredit:
+    def test_the_default_tile_credit_reads_in_the_page_language(self, app, client, monkeypatch):
+        monkeypatch.setitem(app.config, "TILES_URL", "https://tiles.example.org/{z}/{x}/{y}.png")  # tests: none
+        chinese = client.get("/explore", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+        english = client.get("/explore", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert "贡献者" in chinese or "\\u8d21\\u732e\\u8005" in chinese
+        assert "contributors" not in chinese and "OpenStreetMap\\u003c/a\\u003e contributors" in english
+
+    def test_a_configured_credit_is_shown_as_it_is(self, app, client, monkeypatch):
+        monkeypatch.setitem(app.config, "TILES_URL", "https://tiles.example.org/{z}/{x}/{y}.png")
+        monkeypatch.setitem(app.config, "TILES_ATTRIBUTION", "Tiles by Example")
+        assert "Tiles by Example" in client.get("/explore", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
