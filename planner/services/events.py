@@ -9,9 +9,11 @@ from geoalchemy2.functions import ST_X, ST_Y
 from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 
-from planner.errors import Conflict, ServiceError
+from planner import recurrence
+from planner.errors import Conflict, ServiceError, translate
 from planner.extensions import db
-from planner.models import Event, Group, Route, Rsvp, User
+from planner.models import Event, EventSeries, Group, Route, Rsvp, User
+from planner.models.event import OWN_FIELDS
 from planner.schemas import parse
 from planner.schemas.events import EventIn, EventPatch
 from planner.services import access, groups, meeting_points, notify, routes, rsvp
@@ -110,12 +112,26 @@ def _what_changed(event: Event, columns: dict) -> list[str]:
     return what
 
 
-def update_event(event_id: int, user: User | None, data: dict) -> Event:
-    """Change an outing; raising the capacity moves people up from the waitlist, lowering it drops no one."""
-    user = access.require_user(user)
-    event = access.staff_event(event_id, user)
+def edit_columns(event: Event, user: User, data: dict) -> dict:
+    """The checked columns an edit of event would write (400 when invalid), nothing written."""
     columns = _columns(parse(EventPatch, data), event.group, user, event)
     _check_times(columns.get("starts_at", event.starts_at), columns.get("ends_at", event.ends_at))
+    return columns
+
+
+def changed_fields(event: Event, columns: dict) -> set[str]:
+    """The OWN_FIELDS names of the columns that would change event (the time is one: starts, ends and zone)."""
+    names = set()
+    for key, value in columns.items():
+        differs = bool(_what_changed(event, {key: value})) if key == "start" else getattr(event, key) != value
+        if differs:
+            names.add("time" if key in ("starts_at", "ends_at", "timezone") else key)
+    return names & set(OWN_FIELDS)
+
+
+def apply_columns(event: Event, columns: dict, actor_id: int) -> None:
+    """Write columns to an outing under its row lock: a new version when people are told, meeting points resnapped
+    to a new route, the waitlist moved up into new places; no commit."""
     rsvp.lock_event(event.id)
     what = _what_changed(event, columns)
     for key, value in columns.items():
@@ -127,7 +143,18 @@ def update_event(event_id: int, user: User | None, data: dict) -> Event:
         meeting_points.resnap(event)
     rsvp.promote_waitlisted(event.id)
     if what:
-        notify.outing_changed(event, user.id, what)
+        notify.outing_changed(event, actor_id, what)
+
+
+def update_event(event_id: int, user: User | None, data: dict) -> Event:
+    """Change an outing (an occurrence of a series alone: the fields edited stay its own through series changes);
+    raising the capacity moves people up from the waitlist, lowering it drops no one."""
+    user = access.require_user(user)
+    event = access.staff_event(event_id, user)
+    columns = edit_columns(event, user, data)
+    if event.series_id is not None:
+        event.own_fields = sorted(set(event.own_fields) | changed_fields(event, columns))
+    apply_columns(event, columns, user.id)
     db.session.commit()
     return event
 
@@ -178,7 +205,19 @@ def local_texts(event: Event) -> dict:
     return {"starts": local_text(event.starts_at, event.timezone), "ends": local_text(event.ends_at, event.timezone)}
 
 
-def event_dict(event: Event, user: User | None) -> dict:
+def repeats(series: EventSeries, locale: str = "en") -> str:
+    """How a series repeats, in the reader's language: "every Saturday", "每周六"."""
+    template, params = recurrence.label(series.rrule, series.first_date, locale)
+    return translate(template, params)
+
+
+def series_label(event: Event, locale: str = "en") -> str | None:
+    """How the series of an occurrence repeats, or None for a one-off outing."""
+    series = db.session.get(EventSeries, event.series_id) if event.series_id is not None else None
+    return repeats(series, locale) if series is not None else None
+
+
+def event_dict(event: Event, user: User | None, locale: str = "en") -> dict:
     """The API's event object (times in UTC with Z, plus the IANA timezone)."""
     start = to_shape(event.start)
     counts = rsvp.counts(event.id)
@@ -202,6 +241,8 @@ def event_dict(event: Event, user: User | None) -> dict:
         "route": _route_seen(event, user),
         "meeting_points": meeting_points.list_dicts(event, user),
         "my_rsvp": rsvp.my_rsvp(event.id, user),
+        "series_id": event.series_id,
+        "repeats": series_label(event, locale),
     }
 
 
