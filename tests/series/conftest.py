@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from planner.times import now_utc
-from tests.community.conftest import bearer, cast, route  # noqa: F401  (fixtures)
+from tests.community.conftest import bearer, cast, private_cast, route  # noqa: F401  (fixtures)
 
 BERLIN = "Europe/Berlin"
 SYDNEY = "Australia/Sydney"
