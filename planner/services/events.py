@@ -7,10 +7,11 @@ from datetime import datetime
 from geoalchemy2.elements import WKTElement
 from geoalchemy2.functions import ST_X, ST_Y
 from geoalchemy2.shape import to_shape
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import aliased
 
-from planner import recurrence
-from planner.errors import Conflict, ServiceError, translate
+from planner import errors, recurrence
+from planner.errors import Conflict, ServiceError
 from planner.extensions import db
 from planner.models import Event, EventSeries, Group, Route, Rsvp, User
 from planner.models.event import OWN_FIELDS
@@ -208,7 +209,24 @@ def local_texts(event: Event) -> dict:
 def repeats(series: EventSeries, locale: str = "en") -> str:
     """How a series repeats, in the reader's language: "every Saturday", "每周六"."""
     template, params = recurrence.label(series.rrule, series.first_date, locale)
-    return translate(template, params)
+    return errors.translate(template, params)  # the translator the app installed, looked up when called
+
+
+def series_labels(series_ids: list, locale: str = "en") -> dict[int, str]:
+    """{series id: how it repeats} for the series among series_ids (None entries skipped), in one query."""
+    wanted = {series_id for series_id in series_ids if series_id is not None}
+    if not wanted:
+        return {}
+    return {
+        row.id: repeats(row, locale)
+        for row in db.session.scalars(select(EventSeries).where(EventSeries.id.in_(wanted)))
+    }
+
+
+def with_labels(rows: list[dict], locale: str = "en") -> list[dict]:
+    """rows (dicts with series_id) with "repeats": how their series repeats, or None."""
+    labels = series_labels([row.get("series_id") for row in rows], locale)
+    return [{**row, "repeats": labels.get(row.get("series_id"))} for row in rows]  # type: ignore[arg-type]
 
 
 def series_label(event: Event, locale: str = "en") -> str | None:
@@ -294,6 +312,7 @@ def upcoming_events(limit: int = 20) -> list[dict]:
             Event.capacity,
             Event.activity,
             Event.difficulty,
+            Event.series_id,
             Group.id.label("group_id"),
             Group.name.label("group_name"),
             ST_Y(func.geometry(Event.start)).label("lat"),
@@ -303,11 +322,29 @@ def upcoming_events(limit: int = 20) -> list[dict]:
         )
         .join(Group, Group.id == Event.group_id)
         .outerjoin(Route, Route.id == Event.route_id)
-        .where(Event.status == "scheduled", Event.starts_at > func.now(), Group.visibility == "public")
+        .where(
+            Event.status == "scheduled", Event.starts_at > func.now(), Group.visibility == "public", _next_of_series()
+        )
         .order_by(Event.starts_at, Event.id)
         .limit(limit)
     ).all()
     return [_event_row(row) for row in rows]
+
+
+def _next_of_series():
+    """SQL: a one-off outing, or the next scheduled occurrence of its series (a series shows once in lists)."""
+    other = aliased(Event)
+    earlier = (
+        select(other.id)
+        .where(
+            other.series_id == Event.series_id,
+            other.status == "scheduled",
+            other.starts_at > func.now(),
+            tuple_(other.starts_at, other.id) < tuple_(Event.starts_at, Event.id),
+        )
+        .exists()
+    )
+    return Event.series_id.is_(None) | ~earlier
 
 
 def _event_row(row) -> dict:
@@ -327,4 +364,5 @@ def _event_row(row) -> dict:
         "length_m": row.length_m,
         "ascent_m": row.ascent_m,
         "spots_left": max(row.capacity - row.going_count, 0),
+        "series_id": row.series_id,
     }

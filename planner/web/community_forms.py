@@ -6,9 +6,10 @@ the matching field.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from planner.models.event import DIFFICULTIES
@@ -82,6 +83,30 @@ class EventForm(FlaskForm):
     gpx = FileField("…or upload a GPX file now")
     lat = StringField("Start latitude (blank: the route's start)")
     lon = StringField("Start longitude")
+    repeat = SelectField(
+        _l("Repeat"),
+        choices=[
+            ("", _l("Does not repeat")),
+            ("weekly", _l("Every week on this day")),
+            ("biweekly", _l("Every 2 weeks on this day")),
+            ("monthly", _l("Every month on this weekday (e.g. the first Saturday)")),
+            ("custom", _l("Custom rule (RFC 5545)")),
+        ],
+        default="",
+    )
+    repeat_count = IntegerField(
+        _l("How many outings"), default=10, validators=[Optional(), NumberRange(min=1, max=200)]
+    )
+    rrule = StringField(_l("Custom rule, e.g. FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20270630"), validators=[Length(max=500)])
+    scope = RadioField(
+        _l("Apply the changes to"),
+        choices=[
+            ("this", _l("This outing only")),
+            ("following", _l("This and the following ones")),
+            ("all", _l("All upcoming ones")),
+        ],
+        default="this",
+    )
 
 
 class RsvpForm(FlaskForm):

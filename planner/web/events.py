@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from planner.downloads import attachment
 from planner.errors import ServiceError
-from planner.services import access, calendar, discussion, events, meeting_points, routes, rsvp, suggestions
+from planner.i18n import current_locale
+from planner.services import (
+    access,
+    calendar,
+    discussion,
+    events,
+    meeting_points,
+    routes,
+    rsvp,
+    series,
+    series_edit,
+    suggestions,
+)
+from planner.web import series as series_web
 from planner.web.community_forms import ActionForm, EventForm, MeetingPointForm, PostForm, RsvpForm
 from planner.web.groups import form_error, login_page, me
 from planner.web.maps import tile_options
@@ -50,6 +64,24 @@ def _event_data(form: EventForm, group_id: int) -> dict:
     return data
 
 
+def _create(form: EventForm, group_id: int):
+    """A new outing, or a series when the form asks for a repeat."""
+    first_day = form.starts_at.data.date() if form.starts_at.data else None
+    rule = series_web.form_rule(form.repeat.data, form.repeat_count.data, form.rrule.data.strip(), first_day)
+    if rule is None:
+        return events.create_event(group_id, me(), _event_data(form, group_id))
+    return series.create_series(group_id, me(), {**_event_data(form, group_id), "recurrence": {"rrule": rule}})
+
+
+def _form_error(error: ServiceError, form: EventForm) -> ServiceError:
+    """error aimed at the form's field: the upload for "file", the rule or the count for the recurrence."""
+    if error.field == "file":
+        return ServiceError(error.code, error.message, "gpx")
+    if error.field and error.field.startswith("recurrence"):
+        return ServiceError(error.code, error.message, "rrule" if form.repeat.data == "custom" else "repeat_count")
+    return error
+
+
 @bp.route("/groups/<int:group_id>/events/new", methods=["GET", "POST"])
 @login_page
 def create(group_id: int):
@@ -59,11 +91,14 @@ def create(group_id: int):
     form.route_id.choices = _route_choices(group_id)
     if form.validate_on_submit():
         try:
-            event = events.create_event(group_id, me(), _event_data(form, group_id))
+            event = _create(form, group_id)
         except ServiceError as error:
-            form_error(form, error if error.field != "file" else ServiceError(error.code, error.message, "gpx"))
+            form_error(form, _form_error(error, form))
         else:
-            flash("Outing created: you're going", "success")
+            flash(
+                _("Series created: you're going to every one") if event.series_id else "Outing created: you're going",
+                "success",
+            )
             return redirect(url_for("events.show", event_id=event.id))
     return render_template(
         "events/form.html", form=form, event=None, group_name=group.name, picker_tiles=tile_options()["tiles"]
@@ -79,9 +114,10 @@ def edit(event_id: int):
     form.route_id.choices = _route_choices(event.group_id)
     if form.validate_on_submit():
         try:
-            events.update_event(event_id, me(), _event_data(form, event.group_id))
+            data = {**_event_data(form, event.group_id), "scope": form.scope.data or "this"}
+            series_edit.edit(event_id, me(), data)
         except ServiceError as error:
-            form_error(form, error if error.field != "file" else ServiceError(error.code, error.message, "gpx"))
+            form_error(form, _form_error(error, form))
         else:
             flash("Outing updated", "success")
             return redirect(url_for("events.show", event_id=event_id))
@@ -94,7 +130,7 @@ def edit(event_id: int):
 def show(event_id: int):
     """The outing: map, stats, profile, RSVP, who is going, meeting points and the thread."""
     event_row = access.visible_event(event_id, me())
-    event = events.event_dict(event_row, me())
+    event = events.event_dict(event_row, me(), current_locale())
     event_map, map_name, profile_svg = outing_map(event, event_row.route, me())
     viewer = access.viewer(me())
     is_member, is_staff = viewer.is_member(event_row.group_id), viewer.is_staff(event_row.group_id)
@@ -126,6 +162,9 @@ def show(event_id: int):
         thread=discussion.list_posts("event", event_id, me(), request.args.get("page")),
         me_id=current_user.get_id(),
         post_url=url_for("events.post", event_id=event_id),
+        following=event_row.series_id is not None
+        and me() is not None
+        and me().id in series.followers(event_row.series_id),
     )
 
 

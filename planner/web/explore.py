@@ -15,12 +15,13 @@ from flask import Blueprint, render_template, request, url_for
 
 from planner.errors import ServiceError
 from planner.geo import maps
+from planner.i18n import current_locale
 from planner.models.event import DIFFICULTIES
 from planner.models.group import INTERESTS
 from planner.models.route import ACTIVITIES
 from planner.schemas import parse_query
 from planner.schemas.discovery import DEFAULT_RADIUS_KM, ExploreQuery
-from planner.services import search
+from planner.services import events, search
 from planner.services.geocode import geocode
 from planner.times import local_text
 from planner.web.main import remember_place
@@ -85,7 +86,7 @@ def _results(kind: str, query: ExploreQuery, place: dict) -> tuple[list[dict], b
         details = search.event_details([row["id"] for row in rows])
         rows = [
             {**row, **details.get(row["id"], {}), "starts_at_text": local_text(row["starts_at"], row["timezone"])}
-            for row in rows
+            for row in events.with_labels(rows, current_locale())
         ]
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 

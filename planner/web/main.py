@@ -14,6 +14,7 @@ from geoalchemy2.shape import to_shape
 
 from planner.errors import ServiceError
 from planner.geo import maps
+from planner.i18n import current_locale
 from planner.schemas import parse_query
 from planner.schemas.discovery import Near
 from planner.services import events, popular, search
@@ -102,6 +103,7 @@ def home():
             where["lat"], where["lon"], popular.DEFAULT_RADIUS_KM * 1000.0, limit=GROUPS_NEARBY
         )
         center = (where["lat"], where["lon"])
+    lists = {name: events.with_labels(rows, current_locale()) for name, rows in lists.items()}
     shown = {e["id"]: _marker(e) for e in (*lists["popular"], *lists["soonest"])}
     event_map = maps.events_map(list(shown.values()), center=center, zoom=11 if center else 2, **tile_options())
     return render_template(
