@@ -26,6 +26,9 @@ FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 ORDER = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYMONTHDAY", "BYDAY", "BYSETPOS", "WKST")
 MONTHLY_ONLY = ("BYMONTHDAY", "BYSETPOS")  # only with FREQ=MONTHLY or YEARLY (else a rule can be endless and empty)
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # at most, leap years included
+# Numbers each part may hold (0 never): an out-of-range value would make dateutil search for centuries or fail.
+RANGES = {"INTERVAL": (1, 99), "BYMONTH": (1, 12), "BYMONTHDAY": (-31, 31), "BYSETPOS": (-5, 5)}
 BYDAY = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
 # A day name's width per language: "every Saturday", "每周六".
 DAY_WIDTH: dict[str, Literal["abbreviated", "wide"]] = {"zh_Hans": "abbreviated"}
@@ -69,11 +72,39 @@ def _parts(text: object) -> dict[str, str]:
         raise _bad(
             N_("'recurrence.rrule' may number days or use BYMONTHDAY and BYSETPOS only with FREQ=MONTHLY or YEARLY.")
         )
+    for name, (low, high) in RANGES.items():
+        for number in parts.get(name, "1").split(","):
+            if not re.fullmatch(r"[+-]?\d{1,3}", number) or int(number) == 0 or not low <= int(number) <= high:
+                raise _bad(
+                    N_("'recurrence.rrule' has %(part)s out of range (%(low)s to %(high)s, not 0)."),
+                    part=name,
+                    low=low,
+                    high=high,
+                )
+    if any(
+        m is None or (m[1] and not 1 <= abs(int(m[1])) <= 5)
+        for m in (BYDAY.fullmatch(d) for d in parts.get("BYDAY", "MO").split(","))
+    ):
+        raise _bad(N_("'recurrence.rrule' has a BYDAY that is no day such as SA, 1SA or -1SU."))
+    if not _possible(parts):
+        raise _bad(N_("'recurrence.rrule' gives no occurrence from 'starts_at' on: check its days, interval and end."))
     if "COUNT" not in parts and "UNTIL" not in parts:
         raise _bad(N_("'recurrence.rrule' needs an end: COUNT or UNTIL, within two years."))
     if "COUNT" in parts and (not parts["COUNT"].isdigit() or not 1 <= int(parts["COUNT"]) <= MAX_OCCURRENCES):
         raise _bad(N_("'recurrence.rrule' may have at most %(limit)s occurrences."), limit=MAX_OCCURRENCES)
     return parts
+
+
+def _possible(parts: dict[str, str]) -> bool:
+    """False for combinations no date meets (dateutil would look for one until the year 9999): BYSETPOS without
+    BYDAY or with BYMONTHDAY, numbered days with BYMONTHDAY, and month days none of BYMONTH's months has."""
+    numbered = any(day[:1] in "+-0123456789" for day in parts.get("BYDAY", "").split(",") if day)
+    if "BYSETPOS" in parts and ("BYDAY" not in parts or "BYMONTHDAY" in parts):
+        return False
+    if numbered and "BYMONTHDAY" in parts:
+        return False
+    longest = max((MONTH_DAYS[int(m) - 1] for m in parts.get("BYMONTH", "1").split(",")), default=31)
+    return "BYMONTHDAY" not in parts or any(abs(int(d)) <= longest for d in parts["BYMONTHDAY"].split(","))
 
 
 def _until_utc(value: str, zone: ZoneInfo) -> str:
@@ -130,7 +161,7 @@ def check(text: object, starts_at: datetime, tz_name: str, now: datetime) -> Rul
             found.append(moment.date())
             if len(found) > MAX_OCCURRENCES:
                 raise _bad(N_("'recurrence.rrule' may have at most %(limit)s occurrences."), limit=MAX_OCCURRENCES)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, IndexError):
         raise _bad(N_("'recurrence.rrule' must be an RFC 5545 rule such as FREQ=WEEKLY;BYDAY=SA;COUNT=10.")) from None
     if not found:
         raise _bad(N_("'recurrence.rrule' gives no occurrence from 'starts_at' on: check its days, interval and end."))
