@@ -67,7 +67,7 @@ def _event_data(form: EventForm, group_id: int) -> dict:
 def _create(form: EventForm, group_id: int):
     """A new outing, or a series when the form asks for a repeat."""
     first_day = form.starts_at.data.date() if form.starts_at.data else None
-    rule = series_web.form_rule(form.repeat.data, form.repeat_count.data, form.rrule.data.strip(), first_day)
+    rule = series_web.form_rule(form.repeat.data, form.repeat_count.data, (form.rrule.data or "").strip(), first_day)
     if rule is None:
         return events.create_event(group_id, me(), _event_data(form, group_id))
     return series.create_series(group_id, me(), {**_event_data(form, group_id), "recurrence": {"rrule": rule}})
