@@ -23,6 +23,7 @@ from planner.services import access, events, groups, notify, rsvp
 from planner.times import in_zone, iso_utc, local_text, now_utc
 
 WINDOW = timedelta(weeks=8)  # occurrences are made this far ahead
+MAX_DURATION = timedelta(days=7)  # how long one occurrence of a series may last
 TEMPLATE = ("title", "description", "capacity", "activity", "difficulty", "start", "route_id")
 
 
@@ -41,6 +42,15 @@ def _occurrence(series: EventSeries, day) -> Event:
         own_fields=[],
         **{key: getattr(series, key) for key in TEMPLATE},
     )
+
+
+def duration_s(starts_at: datetime, ends_at: datetime) -> int:
+    """Seconds one occurrence lasts; 400 on 'ends_at' beyond MAX_DURATION."""
+    if ends_at - starts_at > MAX_DURATION:
+        raise ServiceError(
+            "invalid_time", N_("'ends_at' must be within 7 days of 'starts_at' for a series."), "ends_at"
+        )
+    return int((ends_at - starts_at).total_seconds())
 
 
 def followers(series_id: int) -> list[int]:
@@ -110,7 +120,7 @@ def create_series(group_id: int, user: User | None, data: dict) -> Event:
         timezone=columns["timezone"],
         first_date=rule.dates[0],
         start_time=local_start.time().replace(tzinfo=None),
-        duration_s=int((columns["ends_at"] - columns["starts_at"]).total_seconds()),
+        duration_s=duration_s(columns["starts_at"], columns["ends_at"]),
         route_id=columns.get("route_id"),
         **{key: columns[key] for key in TEMPLATE if key != "route_id"},
     )

@@ -19,7 +19,7 @@ from planner.models import Event, EventSeries, SeriesFollower, User
 from planner.schemas import parse
 from planner.schemas.events import EventPatch
 from planner.services import access, events
-from planner.services.series import TEMPLATE
+from planner.services.series import TEMPLATE, duration_s
 from planner.times import in_zone, now_utc
 
 
@@ -34,6 +34,7 @@ def edit(event_id: int, user: User | None, data: dict) -> Event:
     series = db.session.get(EventSeries, event.series_id)
     assert series is not None and event.occurrence_date is not None
     _check_same_day(event, columns)
+    duration_s(columns.get("starts_at", event.starts_at), columns.get("ends_at", event.ends_at))  # 400 before writing
     if scope == "following":
         series = _split(series, event)
     _change_template(series, event, columns)
@@ -94,7 +95,7 @@ def _change_template(series: EventSeries, event: Event, columns: dict) -> None:
         starts_at, ends_at = columns.get("starts_at", event.starts_at), columns.get("ends_at", event.ends_at)
         series.timezone = zone
         series.start_time = in_zone(starts_at, zone).time().replace(tzinfo=None)
-        series.duration_s = int((ends_at - starts_at).total_seconds())
+        series.duration_s = duration_s(starts_at, ends_at)
     db.session.flush()
 
 

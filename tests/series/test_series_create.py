@@ -128,3 +128,11 @@ def _plain(starts: datetime) -> dict:
         "lat": 52.52,
         "lon": 13.4,
     }
+
+
+def test_an_occurrence_may_last_at_most_a_week(client, cast):
+    starts = next_weekday(5, soon(), 9, BERLIN)
+    before = _counts()
+    response = create(client, cast, starts, "FREQ=MONTHLY;COUNT=3", hours=24 * 8)
+    assert (response.status_code, response.get_json()["error"]["field"]) == (400, "ends_at")
+    assert _counts() == before
