@@ -28,6 +28,7 @@ from planner.api import (  # noqa: E402
     posts,
     privacy,
     routes,
+    series,
 )
 
-MODULES = (accounts, routes, discovery, groups, events, meeting_points, posts, privacy, notifications, feeds)
+MODULES = (accounts, routes, discovery, groups, events, meeting_points, posts, privacy, notifications, feeds, series)

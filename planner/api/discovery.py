@@ -10,6 +10,7 @@ from planner.api import bp
 from planner.api.auth import bearer_user
 from planner.api.body import query
 from planner.api.openapi import op
+from planner.i18n import current_locale
 from planner.schemas.discovery import (
     EventCollection,
     EventsInBBoxQuery,
@@ -26,7 +27,7 @@ from planner.schemas.discovery import (
     TimezoneQuery,
     ViewportCollection,
 )
-from planner.services import places, search, word_search
+from planner.services import events, places, search, word_search
 from planner.times import iso_utc, timezone_at
 
 _BBOX_DESCRIPTION = (
@@ -142,6 +143,8 @@ def event_properties(row: dict) -> dict:
         "group_id": row["group_id"],
         "activity": row["activity"],
         "spots_left": row["spots_left"],
+        "series_id": row.get("series_id"),
+        "repeats": row.get("repeats"),
     }
     if "distance_m" in row:
         props["distance_m"] = round(row["distance_m"], 1)
@@ -179,6 +182,7 @@ def events_nearby():
     q = query(EventsNearbyQuery)
     filters = search.event_filters(q)
     rows = search.events_nearby(q.lat, q.lon, q.radius_km * 1000.0, filters, limit=q.limit, offset=q.offset)
+    rows = events.with_labels(rows, current_locale())
     return jsonify(_collection([_feature(r["lon"], r["lat"], event_properties(r)) for r in rows]))
 
 
@@ -214,7 +218,8 @@ def events_in_bbox():
     q = query(EventsInBBoxQuery)
     result = search.events_in_bbox(q.bbox, search.event_filters(q), q.zoom)
     if not result["clustered"]:
-        features = [_feature(r["lon"], r["lat"], event_properties(r)) for r in result["events"]]
+        rows = events.with_labels(result["events"], current_locale())
+        features = [_feature(r["lon"], r["lat"], event_properties(r)) for r in rows]
         return jsonify(_collection(features, clustered=False, count=len(features)))
     features = [_feature(c["lon"], c["lat"], {"cluster": True, "count": c["count"]}) for c in result["clusters"]]
     return jsonify(_collection(features, clustered=True, count=sum(c["count"] for c in result["clusters"])))
@@ -241,6 +246,7 @@ def search_words():
     near = (q.lat, q.lon, q.radius_km * 1000.0) if q.lat is not None and q.lon is not None else None
     kinds = (q.kind,) if q.kind else word_search.KINDS
     rows = word_search.find(q.q, search.event_filters(q), kinds, near, limit=q.limit, offset=q.offset)
+    rows = events.with_labels(rows, current_locale())
     return jsonify(_collection([_feature(r["lon"], r["lat"], _hit_properties(r)) for r in rows]))
 
 

@@ -8,6 +8,7 @@ from planner.api import bp
 from planner.api.auth import bearer_user, token_required
 from planner.api.body import json_object, query
 from planner.api.openapi import ID, op
+from planner.i18n import current_locale
 from planner.schemas import parse
 from planner.schemas.events import (
     AttendeesOut,
@@ -20,14 +21,15 @@ from planner.schemas.events import (
     RsvpIn,
     RsvpOut,
 )
-from planner.services import access, calendar, events, rsvp
+from planner.services import access, calendar, events, rsvp, series, series_edit
 from planner.times import iso_utc
 
 OPENAPI = {
     "/groups/{id}/events": {
         "post": op(
             "Create an outing (organisers, owner); starts_at/ends_at ISO 8601 with an offset (without "
-            "one: local to the event's timezone); timezone defaults to the one at the start",
+            "one: local to the event's timezone); timezone defaults to the one at the start; with recurrence, a "
+            "series whose first occurrence is the answer",
             201,
             400,
             401,
@@ -50,7 +52,8 @@ OPENAPI = {
     "/events/{id}": {
         "get": op("An outing", 200, 404, out=EventOut, params=[ID]),
         "patch": op(
-            "Edit an outing (organisers); raising capacity promotes from the waitlist, lowering it drops no one",
+            "Edit an outing (organisers); raising capacity promotes from the waitlist, lowering it drops no one; "
+            "an occurrence of a series with scope this, following or all",
             200,
             400,
             401,
@@ -102,8 +105,12 @@ OPENAPI = {
 @token_required
 def create_event(group_id: int):
     """Create an outing."""
-    event = events.create_event(group_id, bearer_user(), json_object())
-    return jsonify(events.event_dict(event, bearer_user())), 201
+    body = json_object()
+    if body.get("recurrence") is not None:
+        event = series.create_series(group_id, bearer_user(), body)
+    else:
+        event = events.create_event(group_id, bearer_user(), body)
+    return jsonify(events.event_dict(event, bearer_user(), current_locale())), 201
 
 
 @bp.get("/groups/<int:group_id>/events")
@@ -116,15 +123,15 @@ def group_events(group_id: int):
 @bp.get("/events/<int:event_id>")
 def get_event(event_id: int):
     """One outing."""
-    return jsonify(events.event_dict(access.visible_event(event_id, bearer_user()), bearer_user()))
+    return jsonify(events.event_dict(access.visible_event(event_id, bearer_user()), bearer_user(), current_locale()))
 
 
 @bp.patch("/events/<int:event_id>")
 @token_required
 def patch_event(event_id: int):
     """Edit an outing."""
-    event = events.update_event(event_id, bearer_user(), json_object())
-    return jsonify(events.event_dict(event, bearer_user()))
+    event = series_edit.edit(event_id, bearer_user(), json_object())
+    return jsonify(events.event_dict(event, bearer_user(), current_locale()))
 
 
 @bp.post("/events/<int:event_id>/cancel")
@@ -132,7 +139,7 @@ def patch_event(event_id: int):
 def cancel_event(event_id: int):
     """Cancel an outing."""
     event = events.cancel_event(event_id, bearer_user())
-    return jsonify(events.event_dict(event, bearer_user()))
+    return jsonify(events.event_dict(event, bearer_user(), current_locale()))
 
 
 @bp.post("/events/<int:event_id>/rsvp")

@@ -19,7 +19,7 @@ from procrastinate.jobs import Status
 from planner.extensions import db
 from planner.extensions import queue as job_queue
 from planner.models import JobError
-from planner.services import mailer, notify, reminders
+from planner.services import mailer, notify, reminders, series
 
 _bound: dict[str, Flask] = {}
 
@@ -91,6 +91,14 @@ def send_digests(context: JobContext, timestamp: int) -> None:
 def sweep_mail(context: JobContext, timestamp: int) -> None:
     """Every 10 minutes: send any e-mail still pending (after a delivery job used up its retries)."""
     mailer.deliver_pending()
+
+
+@job_queue.periodic(cron="7 * * * *")
+@job_queue.task(name="planner.jobs.fill_series", pass_context=True, queueing_lock="fill_series")
+@_in_app
+def fill_series(context: JobContext, timestamp: int) -> None:
+    """Hourly: make the occurrences of series that come within the window (8 weeks ahead)."""
+    series.fill_all(datetime.fromtimestamp(timestamp, UTC))
 
 
 # A worker that sent no heartbeat for WORKER_STALLED_S (config, 30 s by default) is dead: its running jobs are

@@ -8,11 +8,13 @@ from planner.models.notification import GroupNotificationSetting, JobError, Noti
 from planner.models.place import GazetteerName, GazetteerPlace
 from planner.models.privacy import PrivacyZone
 from planner.models.route import Route
+from planner.models.series import EventSeries, SeriesFollower
 from planner.models.user import ApiToken, User
 
 __all__ = [
     "ApiToken",
     "Event",
+    "EventSeries",
     "GazetteerName",
     "GazetteerPlace",
     "Group",
@@ -26,5 +28,6 @@ __all__ = [
     "PrivacyZone",
     "Route",
     "Rsvp",
+    "SeriesFollower",
     "User",
 ]

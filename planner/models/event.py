@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
     Computed,
+    Date,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -17,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import Model
@@ -28,6 +29,8 @@ from planner.models.user import User
 from planner.schemas.choices import DIFFICULTIES
 
 EVENT_STATUSES = ("scheduled", "cancelled")
+# What an occurrence of a series may have edited on its own (series changes leave these alone).
+OWN_FIELDS = ("title", "description", "time", "capacity", "activity", "difficulty", "start", "route_id")
 RSVP_STATUSES = ("going", "waitlisted", "cancelled")
 
 
@@ -44,6 +47,12 @@ class Event(Model):
         CheckConstraint(in_list("activity", ACTIVITIES), name="activity_known"),
         CheckConstraint(f"difficulty IS NULL OR {in_list('difficulty', DIFFICULTIES)}", name="difficulty_known"),
         CheckConstraint(in_list("status", EVENT_STATUSES), name="status_known"),
+        CheckConstraint("series_id IS NULL OR occurrence_date IS NOT NULL", name="occurrence_of_series"),
+        CheckConstraint(
+            f"own_fields <@ ARRAY[{', '.join(repr(f) for f in OWN_FIELDS)}]::varchar[]", name="own_fields_known"
+        ),
+        UniqueConstraint("series_id", "occurrence_date", name="uq_events_series_occurrence"),
+        Index("ix_events_series_id_starts_at", "series_id", "starts_at"),
         Index("ix_events_group_id", "group_id"),
         Index("ix_events_starts_at", "starts_at"),
         Index("ix_events_route_id", "route_id"),
@@ -77,6 +86,11 @@ class Event(Model):
     start = mapped_column(GeoPoint, nullable=False)
     route_id: Mapped[int | None] = mapped_column(ForeignKey("routes.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default="scheduled", server_default="scheduled")
+    # An occurrence of a series: the series, the local date the rule gives it (its RECURRENCE-ID at the series'
+    # time of day) and the fields edited on this occurrence alone.
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("event_series.id", ondelete="SET NULL"))
+    occurrence_date: Mapped[date | None] = mapped_column(Date)
+    own_fields: Mapped[list[str]] = mapped_column(ARRAY(String(16)), default=list, server_default="{}")
     # Grows with every change people are told about (time, place, route, meeting points, cancellation):
     # the calendar's SEQUENCE and the key that makes a stale reminder a no-op.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

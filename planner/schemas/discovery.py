@@ -288,6 +288,8 @@ class EventFeature(BaseModel):
     activity: str
     spots_left: int
     distance_m: float | None = Field(None, description="only when a point was given")
+    series_id: int | None = Field(None, description="its series (a series is listed once, at its next occurrence)")
+    repeats: str | None = Field(None, description='how its series repeats, e.g. "every Saturday"')
 
 
 class ClusterFeature(BaseModel):
@@ -411,6 +413,8 @@ class EventHit(BaseModel):
     activity: str
     spots_left: int
     distance_m: float | None = Field(None, description="only when a point was given")
+    series_id: int | None = Field(None, description="its series (a series is listed once, at its next occurrence)")
+    repeats: str | None = Field(None, description='how its series repeats, e.g. "every Saturday"')
 
 
 class GroupHit(BaseModel):

@@ -30,6 +30,7 @@ from planner.times import zone_names
 MAX_CAPACITY = 10_000
 MAX_TITLE_CHARS = 200
 MAX_DESCRIPTION_CHARS = 10_000
+MAX_RRULE_CHARS = 500
 TIME_HELP = "ISO 8601; without an offset, local to the event's timezone"
 
 
@@ -85,8 +86,35 @@ class _EventFields(Patch):
         return self
 
 
+def _rrule_text(value: object) -> object:
+    """A rule's text (its content is checked against the start by the service)."""
+    if not isinstance(value, str) or not 1 <= len(value.strip()) <= MAX_RRULE_CHARS:
+        raise fail(
+            "invalid_rrule",
+            N_("'recurrence.rrule' must be an RFC 5545 rule of at most %(max)s characters."),
+            "recurrence.rrule",
+            max=MAX_RRULE_CHARS,
+        )
+    return value.strip()
+
+
+class RecurrenceIn(Body):
+    """How an outing repeats: one RFC 5545 RRULE with COUNT or UNTIL, at most 200 occurrences within two years."""
+
+    rrule: Annotated[str, BeforeValidator(_rrule_text)] = Field(
+        description="e.g. FREQ=WEEKLY;BYDAY=SA;COUNT=10, FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;UNTIL=20270630 or "
+        "FREQ=MONTHLY;BYDAY=1SA;COUNT=12; the time of day and the first date come from starts_at"
+    )
+
+
 class EventPatch(_EventFields):
     """PATCH /events/{id}: any of the fields; raising capacity promotes from the waitlist."""
+
+    scope: Literal["this", "following", "all"] = Field(
+        "this",
+        description="for an occurrence of a series: this one only, this and the following ones, or all the "
+        "upcoming ones (past occurrences never change, nor fields an occurrence had edited on its own)",
+    )
 
 
 class EventIn(_EventFields):
@@ -97,6 +125,7 @@ class EventIn(_EventFields):
     starts_at: LocalDateTime = Field(description=TIME_HELP)
     ends_at: LocalDateTime = Field(description=TIME_HELP)
     capacity: Capacity
+    recurrence: RecurrenceIn | None = Field(None, description="makes a series; the answer is its first occurrence")
 
 
 class RsvpIn(Body):
@@ -159,6 +188,8 @@ class EventOut(Out):
     route: RouteOut | None
     meeting_points: list[MeetingPointOut]
     my_rsvp: RsvpOut | None
+    series_id: int | None = Field(None, description="the series this outing is an occurrence of")
+    repeats: str | None = Field(None, description='how its series repeats, e.g. "every Saturday"')
 
 
 class EventSummary(Out):

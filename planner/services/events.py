@@ -7,12 +7,15 @@ from datetime import datetime
 from geoalchemy2.elements import WKTElement
 from geoalchemy2.functions import ST_X, ST_Y
 from geoalchemy2.shape import to_shape
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import aliased
 
+from planner import errors, recurrence
 from planner.errors import N_, Conflict, ServiceError
 from planner.extensions import db
 from planner.i18n import current_locale
-from planner.models import Event, Group, Route, Rsvp, User
+from planner.models import Event, EventSeries, Group, Route, Rsvp, User
+from planner.models.event import OWN_FIELDS
 from planner.schemas import parse
 from planner.schemas.events import EventIn, EventPatch
 from planner.services import access, groups, meeting_points, notify, routes, rsvp
@@ -111,12 +114,26 @@ def _what_changed(event: Event, columns: dict) -> list[str]:
     return what
 
 
-def update_event(event_id: int, user: User | None, data: dict) -> Event:
-    """Change an outing; raising the capacity moves people up from the waitlist, lowering it drops no one."""
-    user = access.require_user(user)
-    event = access.staff_event(event_id, user)
+def edit_columns(event: Event, user: User, data: dict) -> dict:
+    """The checked columns an edit of event would write (400 when invalid), nothing written."""
     columns = _columns(parse(EventPatch, data), event.group, user, event)
     _check_times(columns.get("starts_at", event.starts_at), columns.get("ends_at", event.ends_at))
+    return columns
+
+
+def changed_fields(event: Event, columns: dict) -> set[str]:
+    """The OWN_FIELDS names of the columns that would change event (the time is one: starts, ends and zone)."""
+    names = set()
+    for key, value in columns.items():
+        differs = bool(_what_changed(event, {key: value})) if key == "start" else getattr(event, key) != value
+        if differs:
+            names.add("time" if key in ("starts_at", "ends_at", "timezone") else key)
+    return names & set(OWN_FIELDS)
+
+
+def apply_columns(event: Event, columns: dict, actor_id: int) -> None:
+    """Write columns to an outing under its row lock: a new version when people are told, meeting points resnapped
+    to a new route, the waitlist moved up into new places; no commit."""
     rsvp.lock_event(event.id)
     what = _what_changed(event, columns)
     for key, value in columns.items():
@@ -128,7 +145,18 @@ def update_event(event_id: int, user: User | None, data: dict) -> Event:
         meeting_points.resnap(event)
     rsvp.promote_waitlisted(event.id)
     if what:
-        notify.outing_changed(event, user.id, what)
+        notify.outing_changed(event, actor_id, what)
+
+
+def update_event(event_id: int, user: User | None, data: dict) -> Event:
+    """Change an outing (an occurrence of a series alone: the fields edited stay its own through series changes);
+    raising the capacity moves people up from the waitlist, lowering it drops no one."""
+    user = access.require_user(user)
+    event = access.staff_event(event_id, user)
+    columns = edit_columns(event, user, data)
+    if event.series_id is not None:
+        event.own_fields = sorted(set(event.own_fields) | changed_fields(event, columns))
+    apply_columns(event, columns, user.id)
     db.session.commit()
     return event
 
@@ -183,7 +211,36 @@ def local_texts(event: Event) -> dict:
     }
 
 
-def event_dict(event: Event, user: User | None) -> dict:
+def repeats(series: EventSeries, locale: str = "en") -> str:
+    """How a series repeats, in the reader's language: "every Saturday", "每周六"."""
+    template, params = recurrence.label(series.rrule, series.first_date, locale)
+    return errors.translate(template, params)  # the translator the app installed, looked up when called
+
+
+def series_labels(series_ids: list, locale: str = "en") -> dict[int, str]:
+    """{series id: how it repeats} for the series among series_ids (None entries skipped), in one query."""
+    wanted = {series_id for series_id in series_ids if series_id is not None}
+    if not wanted:
+        return {}
+    return {
+        row.id: repeats(row, locale)
+        for row in db.session.scalars(select(EventSeries).where(EventSeries.id.in_(wanted)))
+    }
+
+
+def with_labels(rows: list[dict], locale: str = "en") -> list[dict]:
+    """rows (dicts with series_id) with "repeats": how their series repeats, or None."""
+    labels = series_labels([row.get("series_id") for row in rows], locale)
+    return [{**row, "repeats": labels.get(row.get("series_id"))} for row in rows]  # type: ignore[arg-type]
+
+
+def series_label(event: Event, locale: str = "en") -> str | None:
+    """How the series of an occurrence repeats, or None for a one-off outing."""
+    series = db.session.get(EventSeries, event.series_id) if event.series_id is not None else None
+    return repeats(series, locale) if series is not None else None
+
+
+def event_dict(event: Event, user: User | None, locale: str = "en") -> dict:
     """The API's event object (times in UTC with Z, plus the IANA timezone)."""
     start = to_shape(event.start)
     counts = rsvp.counts(event.id)
@@ -207,6 +264,8 @@ def event_dict(event: Event, user: User | None) -> dict:
         "route": _route_seen(event, user),
         "meeting_points": meeting_points.list_dicts(event, user),
         "my_rsvp": rsvp.my_rsvp(event.id, user),
+        "series_id": event.series_id,
+        "repeats": series_label(event, locale),
     }
 
 
@@ -258,6 +317,7 @@ def upcoming_events(limit: int = 20) -> list[dict]:
             Event.capacity,
             Event.activity,
             Event.difficulty,
+            Event.series_id,
             Group.id.label("group_id"),
             Group.name.label("group_name"),
             ST_Y(func.geometry(Event.start)).label("lat"),
@@ -267,11 +327,29 @@ def upcoming_events(limit: int = 20) -> list[dict]:
         )
         .join(Group, Group.id == Event.group_id)
         .outerjoin(Route, Route.id == Event.route_id)
-        .where(Event.status == "scheduled", Event.starts_at > func.now(), Group.visibility == "public")
+        .where(
+            Event.status == "scheduled", Event.starts_at > func.now(), Group.visibility == "public", _next_of_series()
+        )
         .order_by(Event.starts_at, Event.id)
         .limit(limit)
     ).all()
     return [_event_row(row) for row in rows]
+
+
+def _next_of_series():
+    """SQL: a one-off outing, or the next scheduled occurrence of its series (a series shows once in lists)."""
+    other = aliased(Event)
+    earlier = (
+        select(other.id)
+        .where(
+            other.series_id == Event.series_id,
+            other.status == "scheduled",
+            other.starts_at > func.now(),
+            tuple_(other.starts_at, other.id) < tuple_(Event.starts_at, Event.id),
+        )
+        .exists()
+    )
+    return Event.series_id.is_(None) | ~earlier
 
 
 def _event_row(row) -> dict:
@@ -291,4 +369,5 @@ def _event_row(row) -> dict:
         "length_m": row.length_m,
         "ascent_m": row.ascent_m,
         "spots_left": max(row.capacity - row.going_count, 0),
+        "series_id": row.series_id,
     }

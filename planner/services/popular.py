@@ -13,7 +13,7 @@ from datetime import datetime
 
 from planner.models import User
 from planner.services import access, reads
-from planner.services.search import GOING, HERE
+from planner.services.search import GOING, HERE, NEXT_OF_SERIES
 from planner.times import local_text, now_utc
 
 DISTANCE_WEIGHT, GOING_WEIGHT, SOON_WEIGHT = 0.5, 0.3, 0.2
@@ -25,13 +25,14 @@ _SCORED = f"""
            {DISTANCE_WEIGHT} * exp(-s.distance_m / {DISTANCE_SCALE_KM * 1000})
            + {GOING_WEIGHT} * s.going / (s.going + {GOING_HALF})
            + {SOON_WEIGHT} * exp(-s.hours_until / {SOON_SCALE_H}) AS score
-    FROM (SELECT e.id, e.title, e.starts_at, e.timezone, e.activity, e.capacity, g.id AS group_id,
+    FROM (SELECT e.id, e.title, e.starts_at, e.timezone, e.activity, e.capacity, e.series_id, g.id AS group_id,
                  g.name AS group_name, ST_Y(e.start::geometry) AS lat, ST_X(e.start::geometry) AS lon,
                  ST_Distance(e.start, {HERE}) AS distance_m, {GOING} AS going,
                  extract(epoch FROM e.starts_at - CAST(:now AS timestamptz)) / 3600.0 AS hours_until
           FROM events e JOIN groups g ON g.id = e.group_id
           WHERE e.status = 'scheduled' AND e.starts_at > CAST(:now AS timestamptz)
             AND (g.visibility = 'public' OR g.id = ANY(:member_groups))
+            AND {NEXT_OF_SERIES.replace(":series_from", ":now")}
             AND ST_DWithin(e.start, {HERE}, :radius_m)) s"""
 
 

@@ -143,6 +143,39 @@ def organiser_going(event: Event) -> None:
     db.session.flush()
 
 
+def seat(event_id: int, user_ids: list[int]) -> None:
+    """Answer for each of user_ids without a live answer, in order: going while there is room, then waitlisted
+    (people going to every occurrence of a series); nothing for a cancelled or finished outing; no commit."""
+    locked = lock_event(event_id)
+    if locked.status == "cancelled" or locked.ends_at <= db.session.scalar(select(func.now())):
+        return
+    rows = {
+        row.user_id: row
+        for row in db.session.scalars(select(Rsvp).where(Rsvp.event_id == event_id, Rsvp.user_id.in_(user_ids)))
+    }
+    going = counts(event_id)["going"]
+    for user_id in user_ids:
+        row = rows.get(user_id)
+        if row is not None and row.status in ACTIVE:
+            continue
+        if row is None:
+            row = Rsvp(event_id=event_id, user_id=user_id)
+            db.session.add(row)
+        row.status, row.queued_at = ("going" if going < locked.capacity else "waitlisted"), func.clock_timestamp()
+        going += row.status == "going"
+        db.session.flush()  # one statement per answer, so clock_timestamp() keeps their order
+
+
+def withdraw(event_id: int, user_id: int) -> None:
+    """Withdraw user_id's live answer to an outing, moving the waitlist up; no commit."""
+    lock_event(event_id)
+    row = db.session.scalar(select(Rsvp).where(Rsvp.event_id == event_id, Rsvp.user_id == user_id))
+    if row is not None and row.status in ACTIVE:
+        row.status = "cancelled"
+        db.session.flush()
+        promote_waitlisted(event_id)
+
+
 def joining(event: Event, point_id: int | None) -> str:
     """Where and when someone joins: "at Lake break, 12:00", or "at the start, 09:00" (the outing's time zone)."""
     point = db.session.get(MeetingPoint, point_id) if point_id is not None else None

@@ -34,6 +34,13 @@ PUBLIC_GROUP = "g.visibility = 'public'"  # the event's group g may be seen by a
 # An event's words as the GiST index on (start, words) has them (migration 0007): nearby and viewport queries
 # test the words inside their spatial index scan, never through the GIN index of search_vector.
 SPATIAL_WORDS = "ts_filter(e.search_vector, '{a,b,c,d}')"
+# A series shows once, at its next occurrence from the start of the window asked for (:series_from, else now);
+# the index on (series_id, starts_at) answers, and one-off outings skip the test.
+NEXT_OF_SERIES = (
+    "(e.series_id IS NULL OR NOT EXISTS (SELECT 1 FROM events o WHERE o.series_id = e.series_id"
+    " AND o.status = 'scheduled' AND o.starts_at >= COALESCE(CAST(:series_from AS timestamptz), now())"
+    " AND (o.starts_at, o.id) < (e.starts_at, e.id)))"
+)
 
 
 def _seen(alias: str, number: str) -> str:
@@ -107,8 +114,8 @@ def _read(sql: str, params: dict, words: Words | None) -> list[dict]:
 
 def _event_clauses(filters: EventFilters) -> tuple[str, dict]:
     """SQL conditions on events e (joined to groups g) and their parameters."""
-    clauses = ["e.status = 'scheduled'", PUBLIC_GROUP]
-    params: dict = {}
+    clauses = ["e.status = 'scheduled'", PUBLIC_GROUP, NEXT_OF_SERIES]
+    params: dict = {"series_from": filters.starts_from}
     optional = (
         ("activity", filters.activity, "e.activity = :activity"),
         ("difficulty", filters.difficulty, "e.difficulty = :difficulty"),
@@ -214,13 +221,13 @@ def events_nearby_sql(filters: EventFilters) -> tuple[str, dict]:
                         WHEN {lon} + dlon >= 180 THEN ST_Translate(ST_Expand({HERE_GEOM}, dlon, dlat), -360, 0)
                    END AS wrapped
             FROM half)
-        SELECT c.id, c.title, c.starts_at, c.timezone, c.group_id, c.activity, c.difficulty,
+        SELECT c.id, c.title, c.starts_at, c.timezone, c.group_id, c.activity, c.difficulty, c.series_id,
                ST_Y(c.start::geometry) AS lat, ST_X(c.start::geometry) AS lon,
                GREATEST(c.capacity - (SELECT count(*) FROM rsvps r WHERE r.event_id = c.id AND r.status = 'going'), 0)
                  AS spots_left,
                c.distance_m
         FROM (SELECT e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity, e.difficulty, e.capacity,
-                     e.start, ST_Distance(e.start, {HERE}) AS distance_m
+                     e.start, e.series_id, ST_Distance(e.start, {HERE}) AS distance_m
               FROM events e
               -- per-row lookup (OFFSET 0): the planner cannot size the boxes and would hash every group
               CROSS JOIN LATERAL (SELECT g.visibility FROM groups g WHERE g.id = e.group_id OFFSET 0) g
@@ -426,7 +433,7 @@ def events_in_bbox(box: BBox, filters: EventFilters, zoom: int | None = None) ->
     where, params = _bbox_where(box, filters)
     rows = _read(
         f"""
-        SELECT e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity,
+        SELECT e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity, e.series_id,
                ST_Y(e.start::geometry) AS lat, ST_X(e.start::geometry) AS lon,
                GREATEST(e.capacity - {GOING}, 0) AS spots_left
         FROM events e JOIN groups g ON g.id = e.group_id

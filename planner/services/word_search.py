@@ -28,7 +28,7 @@ from planner.services.search import GOING, HERE, LENGTH_SEEN, EventFilters
 KINDS = ("group", "event", "route")
 SCAN_CAP = 1000
 TITLE = "ts_filter({}.search_vector, '{{a}}')"  # the lexemes of the title or name (weight A)
-EVENT_COLUMNS = f"""e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity,
+EVENT_COLUMNS = f"""e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity, e.series_id,
     ST_Y(e.start::geometry) AS lat, ST_X(e.start::geometry) AS lon, GREATEST(e.capacity - {GOING}, 0) AS spots_left"""
 # Whether the event e's group is public: looked up by key, for the rows that have the words only.
 PUBLIC_EVENT = f"(SELECT {search.PUBLIC_GROUP} FROM groups g WHERE g.id = e.group_id)"
@@ -166,7 +166,7 @@ def _best_events(filters: EventFilters, title: bool, wanted: int) -> list[dict]:
         + ["e.starts_at >= :starts_from"] * (filters.starts_from is not None)
         + ["e.starts_at <= :starts_to"] * (filters.starts_to is not None)
     )
-    source = f"""SELECT e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity, e.capacity, e.start,
+    source = f"""SELECT e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity, e.capacity, e.start, e.series_id,
             CASE WHEN {plain.replace(search.PUBLIC_GROUP, "true")} AND {match} THEN {PUBLIC_EVENT} END AS hit
         FROM events e WHERE {span} AND numnode({query}) > 0"""
     hits, last = _scan(_scan_sql(source, "e", EVENT_COLUMNS, "e.starts_at, e.id"), params, wanted)

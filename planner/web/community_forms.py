@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from planner.i18n import current_locale
@@ -142,6 +142,30 @@ class EventForm(FlaskForm):
     gpx = FileField(_l("…or upload a GPX file now"))
     lat = StringField(_l("Start latitude (blank: the route's start)"))
     lon = StringField(_l("Start longitude"))
+    repeat = SelectField(
+        _l("Repeat"),
+        choices=[
+            ("", _l("Does not repeat")),
+            ("weekly", _l("Every week on this day")),
+            ("biweekly", _l("Every 2 weeks on this day")),
+            ("monthly", _l("Every month on this weekday (e.g. the first Saturday)")),
+            ("custom", _l("Custom rule (RFC 5545)")),
+        ],
+        default="",
+    )
+    repeat_count = IntegerField(
+        _l("How many outings"), default=10, validators=[Optional(), NumberRange(min=1, max=200)]
+    )
+    rrule = StringField(_l("Custom rule"), validators=[Length(max=500)])
+    scope = RadioField(
+        _l("Apply the changes to"),
+        choices=[
+            ("this", _l("This outing only")),
+            ("following", _l("This and the following ones")),
+            ("all", _l("All upcoming ones")),
+        ],
+        default="this",
+    )
 
 
 class RsvpForm(FlaskForm):

@@ -9,7 +9,19 @@ from flask_login import current_user
 from planner.downloads import attachment
 from planner.errors import ServiceError
 from planner.i18n import DEFAULT_LOCALE, current_locale
-from planner.services import access, calendar, discussion, events, meeting_points, routes, rsvp, suggestions
+from planner.services import (
+    access,
+    calendar,
+    discussion,
+    events,
+    meeting_points,
+    routes,
+    rsvp,
+    series,
+    series_edit,
+    suggestions,
+)
+from planner.web import series as series_web
 from planner.web.community_forms import ActionForm, EventForm, MeetingPointForm, PostForm, RsvpForm, zone_label
 from planner.web.groups import field_message, form_error, labels, login_page, me
 from planner.web.maps import tile_options
@@ -59,6 +71,25 @@ def _zone_name(zone: str) -> str:
     return zone if locale == DEFAULT_LOCALE else zone_label(zone, locale)
 
 
+def _create(form: EventForm, group_id: int):
+    """A new outing, or a series when the form asks for a repeat."""
+    first_day = form.starts_at.data.date() if form.starts_at.data else None
+    rule = series_web.form_rule(form.repeat.data, form.repeat_count.data, (form.rrule.data or "").strip(), first_day)
+    if rule is None:
+        return events.create_event(group_id, me(), _event_data(form, group_id))
+    return series.create_series(group_id, me(), {**_event_data(form, group_id), "recurrence": {"rrule": rule}})
+
+
+def _form_error(error: ServiceError, form: EventForm) -> ServiceError:
+    """error aimed at the form's field: the upload for "file", the rule or the count for the recurrence."""
+    if error.field == "file":
+        return ServiceError(error.code, error.template, "gpx", **error.params)
+    if error.field and error.field.startswith("recurrence"):
+        field = "rrule" if form.repeat.data == "custom" else "repeat_count"
+        return ServiceError(error.code, error.template, field, **error.params)
+    return error
+
+
 @bp.route("/groups/<int:group_id>/events/new", methods=["GET", "POST"])
 @login_page
 def create(group_id: int):
@@ -68,14 +99,16 @@ def create(group_id: int):
     form.route_id.choices = _route_choices(group_id)
     if form.validate_on_submit():
         try:
-            event = events.create_event(group_id, me(), _event_data(form, group_id))
+            event = _create(form, group_id)
         except ServiceError as error:
-            form_error(
-                form,
-                error if error.field != "file" else ServiceError(error.code, error.template, "gpx", **error.params),
-            )
+            form_error(form, _form_error(error, form))
         else:
-            flash(_("Outing created: you're going"), "success")
+            flash(
+                _("Series created: you're going to every one")
+                if event.series_id
+                else _("Outing created: you're going"),
+                "success",
+            )
             return redirect(url_for("events.show", event_id=event.id))
     return render_template(
         "events/form.html", form=form, event=None, group_name=group.name, picker_tiles=tile_options()["tiles"]
@@ -91,12 +124,10 @@ def edit(event_id: int):
     form.route_id.choices = _route_choices(event.group_id)
     if form.validate_on_submit():
         try:
-            events.update_event(event_id, me(), _event_data(form, event.group_id))
+            data = {**_event_data(form, event.group_id), "scope": form.scope.data or "this"}
+            series_edit.edit(event_id, me(), data)
         except ServiceError as error:
-            form_error(
-                form,
-                error if error.field != "file" else ServiceError(error.code, error.template, "gpx", **error.params),
-            )
+            form_error(form, _form_error(error, form))
         else:
             flash(_("Outing updated"), "success")
             return redirect(url_for("events.show", event_id=event_id))
@@ -109,7 +140,7 @@ def edit(event_id: int):
 def show(event_id: int):
     """The outing: map, stats, profile, RSVP, who is going, meeting points and the thread."""
     event_row = access.visible_event(event_id, me())
-    event = events.event_dict(event_row, me())
+    event = events.event_dict(event_row, me(), current_locale())
     event_map, map_name, profile_svg = outing_map(event, event_row.route, me())
     viewer = access.viewer(me())
     is_member, is_staff = viewer.is_member(event_row.group_id), viewer.is_staff(event_row.group_id)
@@ -142,6 +173,9 @@ def show(event_id: int):
         thread=discussion.list_posts("event", event_id, me(), request.args.get("page")),
         me_id=current_user.get_id(),
         post_url=url_for("events.post", event_id=event_id),
+        following=event_row.series_id is not None
+        and me() is not None
+        and me().id in series.followers(event_row.series_id),
     )
 
 

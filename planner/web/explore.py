@@ -22,7 +22,7 @@ from planner.models.group import INTERESTS
 from planner.models.route import ACTIVITIES
 from planner.schemas import parse_query
 from planner.schemas.discovery import DEFAULT_RADIUS_KM, ExploreQuery
-from planner.services import search
+from planner.services import events, search
 from planner.services.geocode import geocode
 from planner.times import local_text
 from planner.web.main import remember_place
@@ -95,7 +95,7 @@ def _results(kind: str, query: ExploreQuery, place: dict) -> tuple[list[dict], b
                 **details.get(row["id"], {}),
                 "starts_at_text": local_text(row["starts_at"], row["timezone"], current_locale()),
             }
-            for row in rows
+            for row in events.with_labels(rows, current_locale())
         ]
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 

@@ -104,6 +104,7 @@ def home():
             where["lat"], where["lon"], popular.DEFAULT_RADIUS_KM * 1000.0, limit=GROUPS_NEARBY
         )
         center = (where["lat"], where["lon"])
+    lists = {name: events.with_labels(rows, current_locale()) for name, rows in lists.items()}
     shown = {e["id"]: _marker(e) for e in (*lists["popular"], *lists["soonest"])}
     event_map = maps.events_map(list(shown.values()), center=center, zoom=11 if center else 2, **tile_options())
     return render_template(

@@ -1,7 +1,7 @@
 """Schemathesis fuzzes every operation of /api/v1/openapi.json against the live app, with a real bearer token.
 
 The app is served by werkzeug on 127.0.0.1 from a thread, on a database of its own; a group, a route, an outing,
-a meeting point, a post and a privacy zone are seeded through the API so that half of the generated cases use ids
+a meeting point, a post, a privacy zone and a series are seeded through the API so that half of the generated cases use ids
 that exist. Every answer must be declared by the document (status, content type, body schema) and none may be 5xx.
 """
 
@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -102,6 +103,21 @@ def _seed(api: str) -> Live:
             "route_id": route["id"],
         },
     )
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+    series_first = _post(
+        api,
+        f"/groups/{group['id']}/events",
+        token,
+        json={
+            "title": "Weekly fuzz run",
+            "starts_at": soon.isoformat(),
+            "ends_at": (soon + timedelta(hours=2)).isoformat(),
+            "capacity": 5,
+            "lat": 52.51,
+            "lon": 13.37,
+            "recurrence": {"rrule": "FREQ=WEEKLY;COUNT=4"},
+        },
+    )
     point = _post(
         api, f"/events/{event['id']}/meeting-points", token, json={"name": "Gate", "lat": 52.51, "lon": 13.37}
     )
@@ -115,6 +131,7 @@ def _seed(api: str) -> Live:
         "meeting-points": point["id"],
         "posts": post["id"],
         "privacy-zones": zone["id"],
+        "series": series_first["series_id"],
         "user_id": member["id"],
     }
     return Live(api, token, ids)
