@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    literal_column,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
@@ -69,6 +70,19 @@ class Event(Model):
             text("ts_filter(search_vector, '{a,b,c,d}')"),
             postgresql_using="gist",
             postgresql_where=text("search_vector IS NOT NULL"),  # true of every row; see migration 0007
+        ),
+        # Words in the title without a place, soonest first: nearest first in time (seconds since 1970 on the
+        # diagonal of a plane), the title words tested inside the scan (migration 0009).
+        Index(
+            "ix_events_soonest_title",
+            text(
+                "point(date_part('epoch', (starts_at AT TIME ZONE 'UTC')),"
+                " date_part('epoch', (starts_at AT TIME ZONE 'UTC')))"
+            ),
+            literal_column("ts_filter(search_vector, '{a}')").label("title"),
+            postgresql_using="gist",
+            postgresql_ops={"title": "tsvector_ops (siglen = 1024)"},
+            postgresql_where=text("status = 'scheduled'"),
         ),
     )
 

@@ -12,14 +12,18 @@ The order: nearest first with a point (the nearby queries with the words: outing
 name (weight A) before the rest; in each tier groups (by ts_rank_cd), then outings (soonest first), then routes
 (newest first).
 
-Without a point a word may be in a fifth of all outings or in a handful, and the work stays bounded either way:
-an ordered scan (start time, or id) reads at most SCAN_CAP rows and stops at the page's last hit, which is exact
+Without a point a word may be in a fifth of all outings or in a handful, and the work stays bounded either way.
+Outings with every word in the title: the GiST index on (start time, title words) (migration 0009), nearest first
+in time with the words tested in the index, stops at the page's last hit within a window of about WINDOW_ROWS
+outings; when the window runs out first, the words are rare and the GIN index finds the rest. Other rows: an
+ordered scan (start time, or id) reads at most SCAN_CAP rows and stops at the page's last hit, which is exact
 while the words are common; when it runs out first, the words are rare and the GIN index finds them.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from planner.schemas.discovery import Words
 from planner.services import reads, search
@@ -27,6 +31,9 @@ from planner.services.search import GOING, HERE, LENGTH_SEEN, EventFilters
 
 KINDS = ("group", "event", "route")
 SCAN_CAP = 1000
+PROBE_ROWS = 50  # the soonest scheduled outings whose start times size the window of the search by title
+WINDOW_ROWS = 60_000  # about how many scheduled outings that window holds
+GIN_ROWS = 50_000  # past the window, the GIN index finds words in at most this many outings (planner's estimate)
 TITLE = "ts_filter({}.search_vector, '{{a}}')"  # the lexemes of the title or name (weight A)
 EVENT_COLUMNS = f"""e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity, e.series_id,
     ST_Y(e.start::geometry) AS lat, ST_X(e.start::geometry) AS lon, GREATEST(e.capacity - {GOING}, 0) AS spots_left"""
@@ -79,8 +86,12 @@ def _nearest(
 
 
 def _events_near(filters: EventFilters, near: tuple[float, float, float], wanted: int) -> list[dict]:
-    """The `wanted` nearest matching outings (the nearby query with the words)."""
-    return search.events_nearby(*near, filters, limit=wanted)
+    """The `wanted` nearest matching outings (the nearby query with the words), prepared after a few runs: the
+    words are tested inside the GiST index on (start, words) whatever they are, so their values change no plan."""
+    sql, params = search.events_nearby_sql(filters)
+    lat, lon, radius_m = near
+    params.update(lat=lat, lon=lon, radius_m=radius_m, rank_k=wanted, limit=wanted, offset=0)
+    return reads.rows(sql, params)
 
 
 def _groups_nearby(filters: EventFilters, near: tuple[float, float, float], wanted: int) -> list[dict]:
@@ -149,41 +160,158 @@ def _tier(alias: str, words: Words, title: bool) -> tuple[str, dict]:
 
 
 def _best_events(filters: EventFilters, title: bool, wanted: int) -> list[dict]:
-    """The first `wanted` matching outings of one tier, soonest first.
+    """The first `wanted` matching outings of one tier, soonest first."""
+    assert filters.words is not None
+    return (_events_by_title if title else _events_by_text)(filters, wanted)
 
-    Common words: the soonest SCAN_CAP outings hold them. Else a window of start times sized from the hits the
-    scan saw, then one four times as long, then all time, until one holds `wanted` hits (the GIN index and the
-    start time index together)."""
+
+def _events_by_title(filters: EventFilters, wanted: int) -> list[dict]:
+    """The first `wanted` outings with every word in the title, soonest first: the GiST index on (start time, title
+    words) within a window of start times; for words too rare in titles to fill the page there, after it the GIN
+    index, unless the words are in so many outings' text that it would read them all: then the GiST index again,
+    to the end (a word rare in titles skips most of it)."""
+    assert filters.words is not None
+    hits, until = _soonest_by_title(filters, wanted)
+    if len(hits) == wanted or until is None:
+        return hits
+    rest, more = replace(filters, starts_from=until), wanted - len(hits)
+    if _outings_with(filters.words) > GIN_ROWS:
+        return hits + _soonest_by_title(rest, more, bounded=False)[0]
+    return hits + _in_windows(rest, True, more, (None,))
+
+
+def _outings_with(words: Words) -> float:
+    """The planner's estimate of the scheduled outings with words in their title or description (of each unspaced
+    run its first pair only: more than have the run, never fewer)."""
+    query, params = search.words_query(words, heads=True)
+    sql = f"EXPLAIN (FORMAT JSON) SELECT FROM events e WHERE e.status = 'scheduled' AND e.search_vector @@ {query}"
+    return reads.rows(sql, params, prepare=False)[0]["QUERY PLAN"][0]["Plan"]["Plan Rows"]
+
+
+def _events_by_text(filters: EventFilters, wanted: int) -> list[dict]:
+    """The first `wanted` matching outings without every word in the title, soonest first: common words are in
+    the soonest SCAN_CAP outings; else the GIN index in windows of start times sized from the hits the scan saw."""
     assert filters.words is not None
     plain, params = search._event_clauses(replace(filters, words=None))
     words, words_params = search.words_match("e.search_vector", filters.words)
     query, _ = search.words_query(filters.words)
-    tier, _ = _tier("e", filters.words, title)
-    match = f"{words} AND {tier}"
+    tier, _ = _tier("e", filters.words, False)
     params.update(words_params)
-    span = " AND ".join(
-        ["e.status = 'scheduled'"]
-        + ["e.starts_at >= :starts_from"] * (filters.starts_from is not None)
-        + ["e.starts_at <= :starts_to"] * (filters.starts_to is not None)
-    )
     source = f"""SELECT e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity, e.capacity, e.start, e.series_id,
-            CASE WHEN {plain.replace(search.PUBLIC_GROUP, "true")} AND {match} THEN {PUBLIC_EVENT} END AS hit
-        FROM events e WHERE {span} AND numnode({query}) > 0"""
+            CASE WHEN {plain.replace(search.PUBLIC_GROUP, "true")} AND {words} AND {tier} THEN {PUBLIC_EVENT} END AS hit
+        FROM events e WHERE {_span(filters)} AND numnode({query}) > 0"""
     hits, last = _scan(_scan_sql(source, "e", EVENT_COLUMNS, "e.starts_at, e.id"), params, wanted)
     if last is None:
         return hits
     base = filters.starts_from or (hits[0] if hits else last)["starts_at"]
-    until = base + (last["starts_at"] - base) * (2 * wanted / max(len(hits), 1))
+    end = base + (last["starts_at"] - base) * (2 * wanted / max(len(hits), 1))
+    return _in_windows(replace(filters, starts_from=base), False, wanted, (end, base + (end - base) * 4, None))
+
+
+def _span(filters: EventFilters) -> str:
+    """SQL conditions on an outing e's status and start time (the filters' from and to)."""
+    return " AND ".join(
+        ["e.status = 'scheduled'"]
+        + ["e.starts_at >= :starts_from"] * (filters.starts_from is not None)
+        + ["e.starts_at <= :starts_to"] * (filters.starts_to is not None)
+    )
+
+
+def _when(timestamp: str) -> str:
+    """SQL of the point that the GiST index on (start time, title words) has for the timestamptz expression
+    timestamp (migration 0009): its seconds since 1970 as float8, which keeps microseconds apart until 2106."""
+    seconds = f"date_part('epoch', ({timestamp} AT TIME ZONE 'UTC'))"
+    return f"point({seconds}, {seconds})"
+
+
+def _window_sql(query: str) -> str:
+    """SQL of the CTEs that place the search by title: span's origin (the filters' from, else the first scheduled
+    outing) and until (about WINDOW_ROWS scheduled outings later; None unless :bounded, when no scheduled outing
+    starts from then on, when that is after the filters' to, or when the tsquery query has no lexeme), both as
+    points (low, high)."""
+    return f"""origin AS (
+            SELECT COALESCE(CAST(:starts_from AS timestamptz),
+                            (SELECT min(e.starts_at) FROM events e WHERE e.status = 'scheduled')) AS t),
+        probe AS (
+            SELECT e.starts_at FROM events e WHERE e.status = 'scheduled' AND e.starts_at >= (SELECT t FROM origin)
+            ORDER BY e.starts_at LIMIT {PROBE_ROWS}),
+        reach AS (
+            SELECT o.t AS origin, CASE WHEN :bounded AND p.n = {PROBE_ROWS} AND numnode({query}) > 0
+                                       THEN o.t + (p.last - o.t) * {WINDOW_ROWS / PROBE_ROWS} END AS until
+            FROM origin o, (SELECT count(*) AS n, max(probe.starts_at) AS last FROM probe) p),
+        span AS (
+            SELECT r.origin, w.until, {_when("r.origin")} AS low,
+                   COALESCE({_when("w.until")}, point('Infinity', 'Infinity')) AS high
+            FROM reach r LEFT JOIN LATERAL (
+                SELECT r.until
+                WHERE (r.until <= CAST(:starts_to AS timestamptz) OR CAST(:starts_to AS timestamptz) IS NULL)
+                  AND (SELECT e.starts_at FROM events e WHERE e.status = 'scheduled' AND e.starts_at >= r.until
+                       ORDER BY e.starts_at LIMIT 1) IS NOT NULL) w ON true)"""
+
+
+def _soonest_by_title(
+    filters: EventFilters, wanted: int, *, bounded: bool = True
+) -> tuple[list[dict], datetime | None]:
+    """The first `wanted` outings with every word in the title, soonest first, among those starting before the end
+    of a window of about WINDOW_ROWS scheduled outings (bounded), and that end (None: no window, or it holds every
+    later outing).
+
+    The GiST index on (start time, title words) is read nearest first in time from the window's start, testing the
+    words in the index and stopping at the wanted-th hit: common words cost a few pages, the window bounds the rare
+    ones. Its end is extrapolated from the first PROBE_ROWS scheduled outings. The outings starting at the same
+    time as the last hit are all read again, in order of id (the index orders by time alone)."""
+    assert filters.words is not None
+    plain, params = search._event_clauses(replace(filters, words=None))
+    title, words_params = _tier("e", filters.words, True)
+    query, _ = search.words_query(filters.words)
+    assert query is not None
+    params.update(words_params, starts_from=filters.starts_from, starts_to=filters.starts_to, k=wanted)
+    params.update(bounded=bounded)
+    match = f"{plain} AND {title}"
+    when = _when("e.starts_at")
+    page = "e.id, e.title, e.starts_at, e.timezone, e.group_id, e.activity, e.capacity, e.start, e.series_id"
+    sql = f"""
+        WITH {_window_sql(query)},
+        knn AS MATERIALIZED (
+            SELECT {page} FROM events e {EVENT_GROUP}
+            WHERE e.status = 'scheduled' AND {when} <@ box((SELECT low FROM span), (SELECT high FROM span))
+              AND e.starts_at >= (SELECT origin FROM span)
+              AND (e.starts_at < (SELECT until FROM span) OR (SELECT until FROM span) IS NULL)
+              AND numnode({query}) > 0 AND {match}
+            ORDER BY {when} <-> (SELECT low FROM span) LIMIT :k),
+        last AS (SELECT max(knn.starts_at) AS t, {_when("max(knn.starts_at)")} AS at FROM knn),
+        hits AS (
+            SELECT * FROM knn WHERE knn.starts_at < (SELECT t FROM last)
+            UNION ALL
+            SELECT {page} FROM events e {EVENT_GROUP}
+            WHERE e.status = 'scheduled' AND {when} <@ box((SELECT at FROM last), (SELECT at FROM last))
+              AND e.starts_at = (SELECT t FROM last) AND {match})
+        SELECT s.until, c.* FROM span s
+        LEFT JOIN LATERAL (SELECT {EVENT_COLUMNS} FROM hits e ORDER BY e.starts_at, e.id LIMIT :k) c ON true
+        ORDER BY c.starts_at, c.id"""
+    # The same plan whatever the words (the order decides it): prepared after a few runs.
+    rows = reads.rows(sql, params)
+    return [_without(row, "until") for row in rows if row["id"] is not None], rows[0]["until"]
+
+
+def _in_windows(filters: EventFilters, title: bool, wanted: int, windows: tuple) -> list[dict]:
+    """The first `wanted` matching outings of one tier (rare words), soonest first, through the GIN index: those
+    starting from filters' start up to the first of windows (ends, None: all time) that holds `wanted` hits."""
+    assert filters.words is not None
+    plain, params = search._event_clauses(replace(filters, words=None))
+    words, words_params = search.words_match("e.search_vector", filters.words)
+    tier, _ = _tier("e", filters.words, title)
+    params.update(words_params)
     # The words and the window inside a fence (OFFSET 0): bitmaps of the GIN and start time indexes, never an
     # ordered scan of the window hoping to meet the words early.
-    sql = f"""SELECT c.* FROM (
-            SELECT {EVENT_COLUMNS}, count(*) OVER () AS found
-            FROM (SELECT * FROM events e WHERE {words} AND {span}
+    sql = f"""SELECT {EVENT_COLUMNS}, e.found FROM (
+            SELECT e.*, count(*) OVER () AS found
+            FROM (SELECT * FROM events e WHERE {words} AND {_span(filters)}
                     AND (CAST(:until AS timestamptz) IS NULL OR e.starts_at <= :until) OFFSET 0) e {EVENT_GROUP}
             WHERE {plain} AND {tier}
-            ORDER BY e.starts_at, e.id LIMIT :k) c
-        ORDER BY c.starts_at, c.id"""
-    return _first_window_with(sql, params, (until, base + (until - base) * 4, None), wanted)
+            ORDER BY e.starts_at, e.id LIMIT :k) e
+        ORDER BY e.starts_at, e.id"""
+    return _first_window_with(sql, params, windows, wanted)
 
 
 def _first_window_with(sql: str, params: dict, windows: tuple, wanted: int) -> list[dict]:
