@@ -21,12 +21,11 @@ pytestmark = pytest.mark.browser
 site = demo_site.site  # the fixture
 
 # The brand and the API link; the zone abbreviations after times and the zone ids of the time-zone picker (EST5EDT,
-# PST8PDT, UTC); names of formats and of the calendar apps the calendar page names; "4xx", the status class.
-ALLOWED = {
-    *("planner", "API", "CST", "CET", "CEST", "GMT", "UTC", "UCT", "EST", "EDT", "CDT", "MST", "MDT", "PST", "PDT"),
-    *("GPX", "GeoJSON", "ICS", "OpenAPI", "Markdown", "Leaflet", "OpenStreetMap", "Google", "Outlook", "Thunderbird"),
-    "xx",
-}
+# PST8PDT, UTC); names of formats and standards (RFC 5545 for repeat rules); the calendar apps the calendar page
+# names; "4xx", the status class.
+ZONES = ("CST", "CET", "CEST", "GMT", "UTC", "UCT", "EST", "EDT", "CDT", "MST", "MDT", "PST", "PDT")
+FORMATS = ("GPX", "GeoJSON", "ICS", "OpenAPI", "RFC", "Markdown", "Leaflet", "OpenStreetMap")
+ALLOWED = {"planner", "API", *ZONES, *FORMATS, "Google", "Outlook", "Thunderbird", "xx"}
 WORD = re.compile(r"[A-Za-z]{2,}")
 # What a person reads on a page: its text (hidden menus too) and the labels assistive technology reads out, except
 # what the page itself marks as English (lang="en": the switcher's "English", the API reference from the OpenAPI
