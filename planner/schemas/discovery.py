@@ -401,20 +401,10 @@ class SearchQuery(EventFilterQuery, Paging):
         return self
 
 
-class EventHit(BaseModel):
+class EventHit(EventFeature):
     """An outing found by words."""
 
     kind: Literal["event"]
-    id: int
-    title: str
-    starts_at: str
-    timezone: str
-    group_id: int
-    activity: str
-    spots_left: int
-    distance_m: float | None = Field(None, description="only when a point was given")
-    series_id: int | None = Field(None, description="its series (a series is listed once, at its next occurrence)")
-    repeats: str | None = Field(None, description='how its series repeats, e.g. "every Saturday"')
 
 
 class GroupHit(BaseModel):
